@@ -1,0 +1,152 @@
+"""The rules file: loaded, validated and written back in one place.
+
+The rules are plain YAML a person can read and diff (see quotes/data/rules.yaml).
+`Rules` keeps the raw mapping, so that `quotes learn` can rewrite the file
+without losing comments-free structure, and exposes typed, ready-to-use views.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import RulesError
+
+DEFAULT_RULES = "rules.yaml"
+
+
+@dataclass(frozen=True)
+class SpeakerEntry:
+    """A registry entry: one canonical speaker and the names it is known by."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "person"  # person | organisation
+    gender: str | None = None  # male | female | None (unknown or not a person)
+
+
+@dataclass
+class Rules:
+    """Validated rules with typed views; `data` is the raw mapping written back by learn."""
+
+    data: dict[str, Any]
+    source: str = "<defaults>"
+    cue_verbs: dict[str, float] = field(default_factory=dict)
+    cue_phrases: dict[str, float] = field(default_factory=dict)
+    speakers: list[SpeakerEntry] = field(default_factory=list)
+    stance: Any = None  # quotes.stance.StanceRules, parsed by the stance module
+
+    @property
+    def version(self) -> str:
+        return str(self.data.get("version", ""))
+
+    def words(self, key: str) -> frozenset[str]:
+        """A lowercased word list of the rules (intro_nouns, title_nouns, ...)."""
+        return frozenset(str(w).lower() for w in self.data.get(key) or [])
+
+    @property
+    def boilerplate(self) -> tuple[str, ...]:
+        return tuple(str(w).lower() for w in self.data.get("boilerplate") or [])
+
+    @property
+    def kinship(self) -> dict[str, str]:
+        return {str(k).lower(): str(v) for k, v in (self.data.get("gender", {}).get("kinship") or {}).items()}
+
+    @property
+    def gender_titles(self) -> dict[str, str]:
+        return {str(k).lower(): str(v) for k, v in (self.data.get("gender", {}).get("titles") or {}).items()}
+
+    @property
+    def first_names(self) -> dict[str, str]:
+        g = self.data.get("gender", {})
+        names = {str(n).lower(): "male" for n in g.get("male_names") or []}
+        # a name on both lists (Kelly, Jo) tells nothing: drop it
+        for n in g.get("female_names") or []:
+            n = str(n).lower()
+            names[n] = None if names.get(n) == "male" else "female"
+        return {k: v for k, v in names.items() if v}
+
+    @property
+    def ranking(self) -> dict[str, float]:
+        return {str(k): float(v) for k, v in (self.data.get("ranking") or {}).items()}
+
+    def threshold(self, name: str, default: float) -> float:
+        return float((self.data.get("thresholds") or {}).get(name, default))
+
+    def copy(self) -> "Rules":
+        return parse_rules(copy.deepcopy(self.data), self.source)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True, width=100)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_yaml(), encoding="utf-8")
+
+
+def default_rules_path() -> Path:
+    return Path(str(resources.files("quotes") / "data" / DEFAULT_RULES))
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Load and validate a rules file (the packaged defaults when path is None)."""
+    p = Path(path) if path else default_rules_path()
+    if not p.exists():
+        raise RulesError(f"{p}: rules file not found; pass an existing file to --rules")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RulesError(f"{p}: not valid YAML ({first}); fix the file or pass another to --rules") from None
+    return parse_rules(data, str(p))
+
+
+def _weights(data: dict, key: str, source: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, entry in (data.get(key) or {}).items():
+        weight = entry.get("weight", 1.0) if isinstance(entry, dict) else entry
+        try:
+            out[str(name).lower()] = float(weight)
+        except (TypeError, ValueError):
+            raise RulesError(f"{source}: {key}.{name} has weight {weight!r}, expected a number") from None
+    return out
+
+
+def _speakers(data: dict, source: str) -> list[SpeakerEntry]:
+    out = []
+    for name, entry in (data.get("speakers") or {}).items():
+        entry = entry or {}
+        if not isinstance(entry, dict):
+            raise RulesError(f"{source}: speakers.{name} must be a mapping with aliases, kind, gender")
+        kind = entry.get("kind", "person")
+        if kind not in ("person", "organisation"):
+            raise RulesError(f"{source}: speakers.{name}.kind is {kind!r}, expected person or organisation")
+        gender = entry.get("gender")
+        if gender not in (None, "male", "female"):
+            raise RulesError(f"{source}: speakers.{name}.gender is {gender!r}, expected male or female")
+        out.append(SpeakerEntry(str(name), tuple(str(a) for a in entry.get("aliases") or ()), kind, gender))
+    return out
+
+
+def parse_rules(data: Any, source: str = "<defaults>") -> Rules:
+    """Validate a raw rules mapping and build its typed views."""
+    if not isinstance(data, dict):
+        raise RulesError(f"{source}: a rules file is a YAML mapping with version, cue_verbs, speakers, stance")
+    if "version" not in data:
+        raise RulesError(f"{source}: missing 'version'; every rules file carries its version")
+    if not data.get("cue_verbs"):
+        raise RulesError(f"{source}: 'cue_verbs' is empty; the annotator needs at least one reporting verb")
+    rules = Rules(
+        data=data,
+        source=source,
+        cue_verbs=_weights(data, "cue_verbs", source),
+        cue_phrases=_weights(data, "cue_phrases", source),
+        speakers=_speakers(data, source),
+    )
+    from .stance import parse_stance_rules  # the stance module owns its section's schema
+
+    rules.stance = parse_stance_rules(data.get("stance") or {}, data.get("labels"), source)
+    return rules
