@@ -1,0 +1,233 @@
+"""Extraction as a pure function of a parsed Doc and the rules: quotes, cues, speakers, stance."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from . import stance as stance_mod
+from .cues import Cue, intro_cue, is_cue_verb, phrase_cues, subject_of, tree_cue, verb_cues
+from .marks import ScannedQuote, scan
+from .records import Quote
+from .registry import Registry
+from .rules import Rules
+from .speakers import DocSpeakers, Entity, Resolution
+from .windows import DocLayout, Window
+
+# how sure an attribution is, by the pattern that made it
+PATTERN_CONFIDENCE = {"after": 0.95, "before": 0.9, "colon": 0.8, "phrase": 0.9, "tree": 0.8,
+                      "sentence": 0.7, "continuation": 0.65, "none": 0.2}
+_FOLLOW_PUNCT = set(",?!—–-…")
+
+
+@dataclass
+class _Attribution:
+    cue: Cue | None
+    pattern: str
+    resolution: Resolution | None = None
+    entity: Entity | None = None
+
+
+def _starts_upper(text: str) -> bool:
+    for ch in text:
+        if ch.isalpha():
+            return ch.isupper()
+        if ch.isdigit():
+            return True
+    return False
+
+
+class _DocExtractor:
+    def __init__(self, doc: Doc, rules: Rules, registry: Registry):
+        self.doc = doc
+        self.rules = rules
+        self.scanned = scan(doc.text, rules.boilerplate)
+        self.layout = DocLayout(doc, self.scanned)
+        self.speakers = DocSpeakers(doc, self.layout, rules, registry)
+        self.outside = lambda t: not self.layout.in_quote(t.idx)
+        self.events: list[tuple[int, _Attribution]] = []  # (char offset, attribution) of speech so far
+        self.reported = self._reported_speech()
+
+    # -- quote type ------------------------------------------------------
+
+    def _left_text(self, q: ScannedQuote) -> str:
+        w = self.layout.left_window(q)
+        return self.doc.text[w.start:w.end] if w.tokens else ""
+
+    def quote_type(self, q: ScannedQuote) -> str:
+        """direct, partial, or other (a title, a lyric, a scare quote's kind)."""
+        if q.style == "dash":
+            return "direct"
+        left = self._left_text(q).rstrip()
+        words = left.split()
+        last = words[-1].lower().strip(",:;") if words else ""
+        text = self.doc.text[q.start:q.end]
+        if last in self.rules.words("title_nouns") and len(text.split()) <= 8 and not left.endswith(":"):
+            return "other"
+        if not left or left.endswith(":"):
+            return "direct"
+        if left[-1] in ",—–-(":
+            prev_quote = any(s < q.start and e > self.layout.paragraph_of(q.start)[0] for s, e in self.layout.outer)
+            return "direct" if _starts_upper(text) or prev_quote else "partial"
+        tail = self.layout.tokens(q.start - len(q.open_mark) - len(left), q.start)
+        if (_starts_upper(text) and text.rstrip()[-1:] in ".!?" and len(text.split()) >= 4
+                and tail and is_cue_verb(tail[-1], self.rules)):
+            return "direct"  # Smith said "We will win."
+        return "partial"
+
+    # -- cues ------------------------------------------------------------
+
+    def _pick(self, cues: list[Cue], nearest_last: bool) -> Cue | None:
+        usable = [c for c in cues if not c.relay]
+        with_speaker = [c for c in usable if c.speaker is not None]
+        pool = with_speaker or usable
+        if not pool:
+            return None
+        return pool[-1] if nearest_last else pool[0]
+
+    def _window_cue(self, w: Window, nearest_last: bool) -> Cue | None:
+        cues = verb_cues(w, self.rules, self.outside) + phrase_cues(w, self.rules)
+        cues.sort(key=lambda c: c.token.i if c.token is not None else 0)
+        return self._pick(cues, nearest_last)
+
+    def _relayed(self, w: Window) -> bool:
+        return any(c.relay for c in verb_cues(w, self.rules, self.outside) + phrase_cues(w, self.rules))
+
+    def attribute_direct(self, q: ScannedQuote) -> _Attribution:
+        text = self.doc.text[q.start:q.end].rstrip()
+        right = self.layout.right_window(q)
+        left = self.layout.left_window(q)
+        right_text = right.stripped()
+        rc = self._window_cue(right, nearest_last=False)
+        # a right-hand clause ending in a colon introduces the next quote, not this one
+        if rc is not None and right_text.endswith(":") and text[-1:] in ".!?":
+            rc = None
+        left_text = left.stripped()
+        lc = self._window_cue(left, nearest_last=True) if left.tokens else None
+        intro = intro_cue(left, self.rules, self.outside) if left.tokens else None
+        follows = text[-1:] in _FOLLOW_PUNCT or right_text[:1] in _FOLLOW_PUNCT
+        left_intro = left_text.endswith((":", ","))
+        if rc is not None and rc.speaker is not None and (follows or not left_intro):
+            return _Attribution(rc, "after")
+        if lc is not None and lc.speaker is not None and left_intro:
+            return _Attribution(lc, "before")
+        if intro is not None and intro.speaker is not None:
+            return _Attribution(intro, "colon")
+        if rc is not None and rc.speaker is not None:
+            return _Attribution(rc, "after")
+        if lc is not None and lc.speaker is not None:
+            return _Attribution(lc, "before")
+        return self._fallback(q, rc or lc)
+
+    def attribute_partial(self, q: ScannedQuote) -> _Attribution:
+        qtoks = [t for t in self.doc if q.start <= t.idx < q.end]
+        tc = tree_cue(qtoks, self.rules, self.outside) if qtoks else None
+        if tc is not None and tc.speaker is not None:
+            return _Attribution(tc, "tree")
+        left = self.layout.left_window(q, full_sentence=True)
+        lc = self._window_cue(left, nearest_last=True)
+        if lc is not None and lc.speaker is not None:
+            return _Attribution(lc, "sentence")
+        rc = self._window_cue(self.layout.right_window(q), nearest_last=False)
+        if rc is not None and rc.speaker is not None:
+            return _Attribution(rc, "sentence")
+        return self._fallback(q, tc or lc or rc, partial=True)
+
+    def _fallback(self, q: ScannedQuote, cue: Cue | None, partial: bool = False) -> _Attribution:
+        """No cue of its own: a continuation keeps the previous speaker."""
+        prev = self._previous_event(q)
+        if prev is not None and not partial:
+            return _Attribution(prev.cue, "continuation", prev.resolution, prev.entity)
+        return _Attribution(cue, "none")
+
+    def _previous_event(self, q: ScannedQuote) -> _Attribution | None:
+        para = self.layout.paragraph_index(q.start)
+        back = int(self.rules.threshold("continuation_paragraphs", 1))
+        best = None
+        for pos, att in self.events + self.reported:
+            if pos < q.start and para - self.layout.paragraph_index(pos) <= back:
+                if best is None or pos > best[0]:
+                    best = (pos, att)
+        return best[1] if best else None
+
+    def _reported_speech(self) -> list[tuple[int, _Attribution]]:
+        """Cue verbs with a subject outside quotes ("Kelly said he hopes..."): speech a quote may continue."""
+        out = []
+        for tok in self.doc:
+            if is_cue_verb(tok, self.rules) and self.outside(tok):
+                subj = subject_of(tok, self.outside)
+                if subj is not None:
+                    if subj.i in self.speakers.token_entity:
+                        self.speakers.note_speaker(subj.i, self.speakers.token_entity[subj.i])
+                    att = _Attribution(Cue(tok.text, tok, subj, "reported", self.rules.cue_verbs[tok.lemma_.lower()]), "reported")
+                    out.append((tok.idx, att))
+        return out
+
+    def _resolve(self, att: _Attribution) -> None:
+        if att.resolution is not None or att.cue is None or att.cue.speaker is None:
+            return
+        tok: Token = att.cue.speaker
+        att.resolution = self.speakers.resolve(tok)
+        att.entity = self.speakers.entities.get(att.resolution.speaker.lower())
+
+    # -- rows ------------------------------------------------------------
+
+    def run(self) -> list[Quote]:
+        rows = []
+        for q in (q for q in self.scanned if q.depth == 0):
+            kind = self.quote_type(q)
+            if kind == "other":
+                continue
+            att = self.attribute_direct(q) if kind == "direct" else self.attribute_partial(q)
+            if kind == "partial" and att.pattern == "none":
+                continue  # a scare quote or a title: nobody's utterance
+            if att.pattern != "continuation":
+                self._resolve(att)
+            # reported speech before this quote resolves lazily, once it is needed
+            if att.pattern == "continuation" and att.resolution is None:
+                self._resolve(att)
+            if att.entity is not None:
+                self.speakers.note_speaker(att.cue.speaker.i if att.cue and att.cue.speaker is not None else 0, att.entity)
+            if att.resolution is not None and att.pattern != "none":
+                self.events.append((q.start, att))
+            rows.append(self._row(q, kind, att, len(rows) + 1))
+        return rows
+
+    def _row(self, q: ScannedQuote, kind: str, att: _Attribution, n: int) -> Quote:
+        res = att.resolution
+        span = self.layout.doc.char_span(q.start, q.end, alignment_mode="expand")
+        cue_lemma = att.cue.lemma if att.cue is not None else None
+        st = stance_mod.classify(span, cue_lemma, self.rules.stance)
+        confidence = PATTERN_CONFIDENCE.get(att.pattern, 0.5) * (res.certainty if res else 0.3)
+        if att.cue is not None and att.pattern not in ("continuation",):
+            confidence *= min(1.0, att.cue.weight)
+        cue_text = att.cue.text if att.cue is not None and att.pattern != "continuation" else ""
+        return Quote(
+            doc_id="", quote_id=f"q{n}", start=q.start, end=q.end, text=self.doc.text[q.start:q.end],
+            type=kind, speaker=res.speaker if res else "", speaker_mention=res.mention if res else "",
+            mention_start=res.mention_start if res else None, mention_end=res.mention_end if res else None,
+            cue=cue_text, stance=st.label, stance_score=round(st.score, 3), stance_cues=st.readable_cues,
+            confidence=round(confidence, 3), rules_version=self.rules.version,
+        )
+
+
+def find_quotes(doc: Doc, rules: Rules, registry: Registry | None = None) -> list[Quote]:
+    """Every quote of a parsed document with its cue, canonical speaker and stance."""
+    return analyse(doc, rules, registry).quotes
+
+
+@dataclass
+class Analysis:
+    """A document's quotes, the names of everyone it mentions, and how many quotes needed recovery."""
+
+    quotes: list[Quote]
+    names: dict[str, str]
+    recovered: int = 0
+
+
+def analyse(doc: Doc, rules: Rules, registry: Registry | None = None) -> Analysis:
+    """Quotes, mentioned names (canonical name -> kind) and broken-mark count of a parsed document."""
+    extractor = _DocExtractor(doc, rules, registry or Registry.from_rules(rules))
+    quotes = extractor.run()
+    recovered = sum(1 for q in extractor.scanned if q.recovered)
+    return Analysis(quotes, extractor.speakers.names(), recovered)

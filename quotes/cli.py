@@ -1,0 +1,75 @@
+"""The `quotes` command: a thin layer over the library.
+
+Library errors are one-line `QuotesError`s; here they become `Error: ...` on
+stderr and exit status 1. Exit status 2 means the run finished but skipped
+some inputs (each named in a one-line warning).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from .errors import QuotesError
+
+EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
+
+# each command module registers (name, help, add_arguments, run)
+Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+
+
+def _commands() -> list[Command]:
+    from . import cli_extract, cli_eval
+    commands = [*cli_extract.COMMANDS, *cli_eval.COMMANDS]
+    for optional in ("quotes.studio.cli", "quotes.learning.cli"):
+        try:
+            module = __import__(optional, fromlist=["COMMANDS"])
+        except ModuleNotFoundError as exc:
+            if exc.name and optional.startswith(exc.name):
+                continue
+            raise
+        commands.extend(module.COMMANDS)
+    return commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quotes",
+        description="Find direct quotes in news text, attribute them to canonical speakers, label their stance.",
+    )
+    parser.add_argument("--version", action="version", version=f"quotes {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text, add_arguments, run in _commands():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+def warn(message: str) -> None:
+    print(f"Warning: {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return args.run(args)
+    except QuotesError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

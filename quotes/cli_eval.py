@@ -1,0 +1,2 @@
+"""`quotes eval`: placeholder until the evaluation lands."""
+COMMANDS: list = []

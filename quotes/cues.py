@@ -1,0 +1,193 @@
+"""Find the cue of a quote (the reporting verb or phrase) and the token that names its speaker.
+
+Patterns, all generic: `"...," Smith said.` and `"...," said Smith.` after the
+quote; `Smith told the Times: "..."`, `According to Smith: "..."` and colon or
+comma introductions before it; `said the plan was "illegal"` by climbing the
+parse from a partial quote to the verb that reports it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from spacy.tokens import Token
+
+from .rules import Rules
+from .windows import Window
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+# verbs whose object is the addressee ("told the Times"), never the speaker
+ADDRESSEE_VERBS = {"tell", "ask", "warn", "urge", "assure", "reassure", "advise", "inform", "remind", "caution", "beg", "order", "thank"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# a verb without its own subject takes the subject of the verb it hangs from
+CLIMB_DEPS = {"advcl", "xcomp", "conj", "pcomp", "acl", "dep", "parataxis"}
+
+
+@dataclass
+class Cue:
+    """The words that attribute a quote: the cue and the head token of the speaker mention."""
+
+    text: str
+    token: Token | None
+    speaker: Token | None
+    pattern: str  # after | before | colon | phrase | tree
+    weight: float = 1.0
+    relay: bool = False  # a medium relaying someone else's words ("according to a translation")
+
+    @property
+    def lemma(self) -> str:
+        return self.token.lemma_.lower() if self.token is not None else ""
+
+
+def is_cue_verb(tok: Token, rules: Rules) -> bool:
+    """A reporting verb of the rules, used as one: "continue to", "threaten to" report no words."""
+    return (tok.lemma_.lower() in rules.cue_verbs and (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"))
+            and not any(c.dep_ == "xcomp" for c in tok.children))
+
+
+def same_paragraph(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" not in a.doc.text[lo:hi]
+
+
+def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3) -> Token | None:
+    """The speaker of a cue verb: its subject, or that of the verb it depends on."""
+    v = verb
+    near = outside
+    outside = lambda t: near(t) and same_paragraph(t, verb)  # noqa: E731 - parses cross paragraph breaks
+    for _ in range(max_climb + 1):
+        for child in v.children:
+            if child.dep_ in SUBJECT_DEPS and outside(child):
+                if child.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+                    return v.head
+                if child.dep_ == "nsubjpass" and v.lemma_ not in ("quote",):
+                    continue
+                return child
+        if v.dep_ == "agent" or any(c.dep_ == "agent" for c in v.children):
+            for c in v.children:
+                if c.dep_ == "agent":
+                    for p in c.children:
+                        if p.dep_ == "pobj" and outside(p):
+                            return p
+        # "said Smith" sometimes comes out as an object or attribute of the verb
+        if v is verb and v.lemma_.lower() not in ADDRESSEE_VERBS:
+            for child in v.rights:
+                if child.dep_ in ("dobj", "attr", "npadvmod", "oprd") and child.pos_ == "PROPN" and outside(child):
+                    return child
+        if v.dep_ in CLIMB_DEPS and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+            continue
+        break
+    return None
+
+
+def _phrase_at(tokens: tuple[Token, ...], k: int, phrases: Iterable[str]) -> str | None:
+    for phrase in phrases:
+        words = phrase.split()
+        if tuple(t.lower_ for t in tokens[k:k + len(words)]) == tuple(words):
+            return phrase
+    return None
+
+
+def _object_after(tokens: tuple[Token, ...], k: int) -> Token | None:
+    """The head of the noun phrase a cue phrase introduces ("according to [Smith]")."""
+    last = tokens[k]
+    for child in last.children:
+        if child.dep_ == "pobj":
+            return child
+    for t in tokens[k + 1:]:
+        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+            # climb to the head of its noun phrase
+            while t.dep_ in ("compound", "amod", "det", "poss") and t.head is not t and t.head.i > t.i:
+                t = t.head
+            return t
+        if t.pos_ in ("VERB", "PUNCT") and t.text not in ("'s", "’s"):
+            break
+    return None
+
+
+def _is_relay(tok: Token | None, rules: Rules) -> bool:
+    if tok is None:
+        return False
+    relay = rules.words("relay_markers")
+    return tok.lemma_.lower() in relay or tok.lower_ in relay
+
+
+def phrase_cues(window: Window, rules: Rules) -> list[Cue]:
+    """Multiword cues of the rules ("according to", "in the words of")."""
+    out = []
+    toks = window.tokens
+    for k in range(len(toks)):
+        phrase = _phrase_at(toks, k, rules.cue_phrases)
+        if phrase is None:
+            continue
+        end = k + len(phrase.split()) - 1
+        obj = _object_after(toks, end)
+        relay = _is_relay(obj, rules)
+        out.append(Cue(phrase, toks[k], None if relay else obj, "phrase", rules.cue_phrases[phrase], relay))
+    return out
+
+
+def verb_cues(window: Window, rules: Rules, outside: Callable[[Token], bool]) -> list[Cue]:
+    out = []
+    for tok in window.tokens:
+        if is_cue_verb(tok, rules):
+            speaker = subject_of(tok, outside)
+            relay = any(_is_relay(t, rules) for t in tok.subtree if window.start <= t.idx < window.end)
+            out.append(Cue(tok.text, tok, speaker, "verb", rules.cue_verbs[tok.lemma_.lower()], relay))
+    return out
+
+
+def intro_cue(window: Window, rules: Rules, outside: Callable[[Token], bool]) -> Cue | None:
+    """A colon introduction without a reporting verb: `X captioned it:`, `with the caption:`."""
+    toks = window.tokens
+    if not toks or toks[-1].text not in (":", ",", "—", "–"):
+        return None
+    nouns = rules.words("intro_nouns")
+    for tok in reversed(toks):
+        if tok.lemma_.lower() in nouns and tok.pos_ == "NOUN":
+            # "a quote from X:" names the speaker; "with the caption:" leaves it to the clause's subject
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+                    for p in child.children:
+                        if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN"):
+                            return Cue(tok.text, tok, p, "colon", 0.9)
+            head = tok
+            while head.dep_ in ("pobj", "prep", "dobj", "compound") and head.head is not head:
+                head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return Cue(tok.text, head, subject_of(head, outside), "colon", 0.8)
+    if toks[-1].text != ":":
+        return None
+    verbs = [t for t in toks if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
+    for verb in reversed(verbs):
+        speaker = subject_of(verb, outside)
+        if speaker is not None:
+            return Cue(verb.text, verb, speaker, "colon", 0.7)
+    # a bare name and a colon: "Smith on the vote: ..."
+    for tok in toks:
+        if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG"):
+            return Cue(":", None, tok, "colon", 0.5)
+    return None
+
+
+def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token], bool], max_up: int = 6) -> Cue | None:
+    """Climb the parse from a quote embedded in a clause to the verb that reports it."""
+    inside = {t.i for t in quote_tokens}
+    roots = [t for t in quote_tokens if t.head.i not in inside and not t.is_punct]
+    for root in roots[:3]:
+        node = root
+        for _ in range(max_up):
+            if node.head is node:
+                break
+            node = node.head
+            if node.i in inside:
+                continue
+            if is_cue_verb(node, rules) and outside(node):
+                return Cue(node.text, node, subject_of(node, outside), "tree", rules.cue_verbs[node.lemma_.lower()])
+            if node.lower_ == "according":
+                for child in node.children:
+                    for p in child.children:
+                        if p.dep_ == "pobj":
+                            return Cue("according to", node, p, "tree", rules.cue_phrases.get("according to", 1.0))
+    return None

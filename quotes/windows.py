@@ -1,0 +1,95 @@
+"""Where to look for a quote's attribution: the text around it, outside every quote.
+
+A window is the stretch of the quote's paragraph between it and the next quote
+(or the paragraph's edge), cut at the nearest sentence end, so that a cue
+always belongs to the quote it stands beside.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .marks import ScannedQuote, paragraphs
+
+_SENT_END_TOKENS = {".", "!", "?", "…", "...", "?!", "!!"}
+
+
+@dataclass(frozen=True)
+class Window:
+    start: int  # char offsets
+    end: int
+    tokens: tuple[Token, ...]
+
+    @property
+    def text(self) -> str:
+        return self.tokens[0].doc.text[self.start:self.end] if self.tokens else ""
+
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+class DocLayout:
+    """Paragraphs, quote spans and token lookup of one parsed document."""
+
+    def __init__(self, doc: Doc, quotes: list[ScannedQuote]):
+        self.doc = doc
+        self.paras = list(paragraphs(doc.text))
+        self._para_starts = [p[0] for p in self.paras]
+        # outer spans, marks included, used to keep cue search outside quotes
+        self.outer = sorted((q.start - len(q.open_mark), q.end + len(q.close_mark)) for q in quotes if q.depth == 0)
+        self._outer_starts = [s for s, _ in self.outer]
+        self._tok_starts = [t.idx for t in doc]
+
+    def paragraph_of(self, char: int) -> tuple[int, int]:
+        k = max(0, bisect_left(self._para_starts, char + 1) - 1)
+        return self.paras[k] if self.paras else (0, len(self.doc.text))
+
+    def paragraph_index(self, char: int) -> int:
+        return max(0, bisect_left(self._para_starts, char + 1) - 1)
+
+    def in_quote(self, char: int) -> bool:
+        k = bisect_left(self._outer_starts, char + 1) - 1
+        return k >= 0 and self.outer[k][0] <= char < self.outer[k][1]
+
+    def tokens(self, start: int, end: int) -> tuple[Token, ...]:
+        """Tokens lying inside [start, end) and outside every quote."""
+        i = bisect_left(self._tok_starts, start)
+        out = []
+        while i < len(self.doc) and self.doc[i].idx < end:
+            t = self.doc[i]
+            if not t.is_space and t.idx + len(t) <= end and not self.in_quote(t.idx):
+                out.append(t)
+            i += 1
+        return tuple(out)
+
+    def left_window(self, q: ScannedQuote, full_sentence: bool = False) -> Window:
+        """From the sentence start (or the previous quote) to the opening mark."""
+        open_at = q.start - len(q.open_mark)
+        start = self.paragraph_of(open_at)[0]
+        for s, e in self.outer:
+            if start < e <= open_at:
+                start = e
+        toks = self.tokens(start, open_at)
+        if not full_sentence:
+            ends = [k for k, t in enumerate(toks) if t.text in _SENT_END_TOKENS and k < len(toks) - 1]
+            if ends:
+                toks = toks[ends[-1] + 1:]
+                start = toks[0].idx
+        return Window(start, open_at, toks)
+
+    def right_window(self, q: ScannedQuote) -> Window:
+        """From the closing mark to the sentence end (or the next quote)."""
+        close_end = q.end + len(q.close_mark)
+        end = self.paragraph_of(max(q.end - 1, q.start))[1]
+        for s, e in self.outer:
+            if close_end <= s < end:
+                end = s
+        toks = self.tokens(close_end, end)
+        for k, t in enumerate(toks):
+            if t.text in _SENT_END_TOKENS:
+                toks = toks[:k + 1]
+                end = t.idx + len(t)
+                break
+        return Window(close_end, end, toks)
