@@ -62,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
     if args.compare == "textacy":
         results["textacy"] = evaluate(gold, _textacy(gold, args))
     if args.json:
-        print(json.dumps({name: _all_figures(ev) for name, ev in results.items()}, indent=2))
+        print(json.dumps({name: _all_figures(ev, args.rules) for name, ev in results.items()}, indent=2))
     else:
-        print(report(results, gold, unit if not _is_prediction_file(pred_path) else None))
+        print(report(results, gold, unit if not _is_prediction_file(pred_path) else None, args.rules))
         if args.errors:
             print(error_list(results["quotes"], args.errors))
     return 0
@@ -82,21 +82,22 @@ def _textacy(gold: Gold, args: argparse.Namespace) -> list[Quote]:
     return rows
 
 
-def _all_figures(ev: Evaluation) -> dict:
+def _all_figures(ev: Evaluation, rules_path: str | None = None) -> dict:
     out = dict(ev.figures())
     items = ev.stance_items()
     if items:
-        out["stance"] = _stance_report(items)
+        out["stance"] = _stance_report(items, rules_path)
     return out
 
 
-def _stance_report(items):
-    from .stance_metrics import stance_report  # written with the stance labels
+def _stance_report(items, rules_path: str | None = None):
+    from .rules import load_rules
+    from .stance_metrics import stance_report
 
-    return stance_report(items, None)
+    return stance_report(items, list(load_rules(rules_path).stance.labels))
 
 
-def report(results: dict[str, Evaluation], gold: Gold, unit: str | None) -> str:
+def report(results: dict[str, Evaluation], gold: Gold, unit: str | None, rules_path: str | None = None) -> str:
     names = list(results)
     figs = {n: ev.figures() for n, ev in results.items()}
     first = figs[names[0]]
@@ -116,12 +117,11 @@ def report(results: dict[str, Evaluation], gold: Gold, unit: str | None) -> str:
         lines.append(f"{'  ... with the right speaker':32s}" + "".join(
             f"{str(figs[n]['partial_speaker_right']) + '/' + str(figs[n]['partial_gold']):>10s}" for n in names))
     items = results[names[0]].stance_items()
-    import importlib.util  # TEMPORARY until stance_metrics lands
-    if items and importlib.util.find_spec("quotes.stance_metrics"):
+    if items:
         from .stance_metrics import format_stance_report
 
         lines.append("")
-        lines.append(format_stance_report(_stance_report(items)))
+        lines.append(format_stance_report(_stance_report(items, rules_path)))
     return "\n".join(lines)
 
 

@@ -38,7 +38,7 @@ class Rules:
     cue_verbs: dict[str, float] = field(default_factory=dict)
     cue_phrases: dict[str, float] = field(default_factory=dict)
     speakers: list[SpeakerEntry] = field(default_factory=list)
-    stance: Any = None  # quotes.stance.StanceRules, parsed by the stance module
+    stance: Any = None  # quotes.stance_rules.StanceRules
 
     @property
     def version(self) -> str:
@@ -146,7 +146,7 @@ def parse_rules(data: Any, source: str = "<defaults>") -> Rules:
         cue_phrases=_weights(data, "cue_phrases", source),
         speakers=_speakers(data, source),
     )
-    from .stance import parse_stance_rules  # the stance module owns its section's schema
+    from .stance_rules import parse_stance_rules  # the stance section's schema lives with the stance code
 
     rules.stance = parse_stance_rules(data.get("stance") or {}, data.get("labels"), source)
     return rules
