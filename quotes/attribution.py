@@ -1,6 +1,7 @@
 """Extraction as a pure function of a parsed Doc and the rules: quotes, cues, speakers, stance."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -17,7 +18,8 @@ from .windows import DocLayout, Window
 # how sure an attribution is, by the pattern that made it
 PATTERN_CONFIDENCE = {"after": 0.95, "before": 0.9, "byline": 0.9, "colon": 0.8, "phrase": 0.9, "tree": 0.8,
                       "clause": 0.5, "sentence": 0.7, "continuation": 0.65, "none": 0.2}
-_BYLINE_DASHES = "―—–-"
+# a dash, then a capitalised name of up to five words, then the paragraph's end or a new quote
+_BYLINE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*((?:[A-Z][\w.'’-]*[^\S\n]*){1,5}?)[.,]?[^\S\n]*(?=$|\n|[\"“”«])", re.M)
 _FOLLOW_PUNCT = set(",?!—–-…")
 
 
@@ -135,7 +137,7 @@ class _DocExtractor:
         left_intro = left_text.endswith((":", ","))
         if rc is not None and rc.speaker is not None and (follows or not left_intro):
             return _Attribution(rc, "after")
-        byline = self._byline(right)
+        byline = self._byline(q)
         if byline is not None:
             return _Attribution(byline, "byline")
         if lc is not None and lc.speaker is not None and left_intro:
@@ -148,19 +150,18 @@ class _DocExtractor:
             return _Attribution(lc, "before")
         return self._fallback(q, rc or lc)
 
-    def _byline(self, right: Window) -> Cue | None:
-        """`"..." ― Jo Park`: a dash and a name after the quote sign it."""
-        toks = right.tokens
-        if len(toks) < 2 or toks[0].text[:1] not in _BYLINE_DASHES:
+    def _byline(self, q: ScannedQuote) -> Cue | None:
+        """`"..." ― Jo Park`: a dash and a name right after the quote sign it."""
+        text = self.doc.text
+        after = q.end + len(q.close_mark)
+        m = _BYLINE.match(text, after)
+        if m is None:
             return None
-        names = []
-        for t in toks[1:]:
-            if t.pos_ == "PROPN" or (t.text[:1].isupper() and t.is_alpha) or t.text in (".", "-") and names:
-                names.append(t)
-            else:
-                break
-        names = [t for t in names if t.is_alpha]
-        return Cue(toks[0].text, toks[0], names[-1], "byline", 0.9) if names else None
+        name = self.layout.span(m.start(2), m.end(2))
+        if name is None:
+            return None
+        heads = [t for t in name if t.pos_ == "PROPN" or t.text[:1].isupper()]
+        return Cue(m.group(1), None, heads[-1], "byline", 0.9) if heads else None
 
     def attribute_partial(self, q: ScannedQuote) -> _Attribution:
         qtoks = [t for t in self.doc if q.start <= t.idx < q.end]

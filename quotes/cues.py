@@ -45,7 +45,18 @@ class Cue:
 def is_cue_verb(tok: Token, rules: Rules) -> bool:
     """A reporting verb of the rules, used as one: "continue to", "threaten to" report no words."""
     return (tok.lemma_.lower() in rules.cue_verbs and (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"))
-            and not any(c.dep_ == "xcomp" for c in tok.children))
+            and not _controls_infinitive(tok))
+
+
+def _controls_infinitive(tok: Token) -> bool:
+    """ "continued to support", "threatened to leave": the verb takes an action, not words."""
+    doc = tok.doc
+    for child in tok.children:
+        if child.dep_ == "xcomp" and 0 < child.i - tok.i <= 4:
+            between = doc[tok.i + 1:child.i]
+            if any(t.lower_ == "to" for t in between) and not any(t.is_quote for t in between):
+                return True
+    return False
 
 
 def same_paragraph(a: Token, b: Token) -> bool:

@@ -64,6 +64,10 @@ class DocLayout:
             i += 1
         return tuple(out)
 
+    def span(self, start: int, end: int):
+        """The tokens covering a character range (expanded to token edges), or None."""
+        return self.doc.char_span(start, end, alignment_mode="expand")
+
     def left_window(self, q: ScannedQuote, full_sentence: bool = False) -> Window:
         """From the sentence start (or the previous quote) to the opening mark."""
         open_at = q.start - len(q.open_mark)
