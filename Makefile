@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/quotes.csv
+STUDIO := .studio
 
 .PHONY: setup run test studio clean
 
@@ -19,7 +20,15 @@ run: setup
 	@mkdir -p $(dir $(OUT))
 	$(BIN)/quotes extract seeds -o $(OUT)
 
-test: setup
+# Label Studio in its own venv under .studio/ (it pins its own Django and SDK);
+# the studio tests start their own server from it.
+$(STUDIO)/venv/bin/label-studio: $(BIN)/quotes
+	$(BIN)/quotes studio install
+	@touch $@
+
+studio: $(STUDIO)/venv/bin/label-studio
+
+test: setup studio
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -1,0 +1,68 @@
+"""`quotes export` and `quotes studio config` need no server: exact output, exit codes, one-line errors."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from quotes.cli import main
+from quotes.records import COLUMNS, Quote
+from quotes.studio import convert
+
+TEXT = '"We will finish by spring," Jo Park said.'
+ROW = Quote("jo", "q1", 1, 25, TEXT[1:25], speaker="Jo Park", speaker_mention="Jo Park", mention_start=28,
+            mention_end=35, cue="said", stance="reassuring", stance_score=0.5, stance_cues="will finish",
+            confidence=0.9, rules_version="3")
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_writes_the_quote_table(tmp_path: Path, capsys) -> None:
+    pulled = tmp_path / "pulled.json"
+    task = {"id": 1, "data": convert.task_data("jo", TEXT), "annotations": [],
+            "predictions": [{"id": 1, **convert.prediction([ROW], "3")}]}
+    pulled.write_text(json.dumps([task]), encoding="utf-8")
+    code, out, err = run(capsys, "export", pulled, "-o", tmp_path / "corrected.csv")
+    assert (code, err) == (0, "")
+    assert out == f"1 quotes from 1 documents (0 task(s) with a completed annotation) written to {tmp_path / 'corrected.csv'}\n"
+    with (tmp_path / "corrected.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == COLUMNS
+    assert rows[0] == {k: "" if v is None else str(v) for k, v in ROW.to_row().items()}
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file; pull one with `quotes pull --project NAME -o"),
+    ("{not json", "not JSON (Expecting property name enclosed in double quotes, line 1)"),
+    ('{"tasks": []}', "not a Label Studio JSON export"),
+])
+def test_export_of_a_bad_file(content: str | None, message: str, tmp_path: Path, capsys) -> None:
+    pulled = tmp_path / "pulled.json"
+    if content is not None:
+        pulled.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "export", pulled, "-o", tmp_path / "corrected.csv")
+    assert code == 1 and out == ""
+    assert err.startswith(f"Error: {pulled}: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "corrected.csv").exists()
+
+
+def test_studio_config_prints_the_interface(capsys) -> None:
+    code, out, _ = run(capsys, "studio", "config", "-o", "-")
+    assert code == 0
+    assert '<Labels name="label" toName="text">' in out and '<Choice value="neutral"' in out
+
+
+def test_push_without_a_token_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
+    for name in ("LABEL_STUDIO_API_KEY", "QUOTES_STUDIO_TOKEN", "LABEL_STUDIO_URL", "QUOTES_STUDIO_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QUOTES_STUDIO_DIR", str(tmp_path / ".studio"))
+    code, out, err = run(capsys, "pull", "--project", "p", "-o", tmp_path / "x.json")
+    assert code == 1
+    assert err == ("Error: no API token for http://127.0.0.1:8080: set LABEL_STUDIO_API_KEY to your Label Studio "
+                   "token (Account & Settings > Legacy Token), or start the local server with `quotes studio start`\n")
