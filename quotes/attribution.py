@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
@@ -21,6 +21,15 @@ PATTERN_CONFIDENCE = {"after": 0.95, "before": 0.9, "byline": 0.9, "colon": 0.8,
 # a dash, then a capitalised name of up to five words, then the paragraph's end or a new quote
 _BYLINE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*((?:[A-Z][\w.'’-]*[^\S\n]*){1,5}?)[.,]?[^\S\n]*(?=$|\n|[\"“”«])", re.M)
 _FOLLOW_PUNCT = set(",?!—–-…")
+
+
+@dataclass(frozen=True)
+class QuoteDetail:
+    """How a row was attributed, for learning from corrections (not a column of the table)."""
+
+    cue_lemma: str
+    pattern: str
+    speaker_token: int | None  # index of the head token of the speaker mention
 
 
 @dataclass
@@ -57,7 +66,8 @@ class _DocExtractor:
     def __init__(self, doc: Doc, rules: Rules, registry: Registry):
         self.doc = doc
         self.rules = rules
-        self.scanned = scan(doc.text, rules.boilerplate)
+        self.text = doc.text  # Doc.text is rebuilt from the tokens at every access: read it once
+        self.scanned = scan(self.text, rules.boilerplate)
         self.layout = DocLayout(doc, self.scanned)
         self.speakers = DocSpeakers(doc, self.layout, rules, registry)
         self.outside = lambda t: not self.layout.in_quote(t.idx)
@@ -68,7 +78,7 @@ class _DocExtractor:
 
     def _left_text(self, q: ScannedQuote) -> str:
         w = self.layout.left_window(q)
-        return self.doc.text[w.start:w.end] if w.tokens else ""
+        return self.text[w.start:w.end] if w.tokens else ""
 
     def quote_type(self, q: ScannedQuote) -> str:
         """direct, partial, or other (a title, a lyric, a scare quote's kind)."""
@@ -77,7 +87,7 @@ class _DocExtractor:
         left = self._left_text(q).rstrip()
         words = left.split()
         last = words[-1].lower().strip(",:;") if words else ""
-        text = self.doc.text[q.start:q.end]
+        text = self.text[q.start:q.end]
         if last in self.rules.words("title_nouns") and len(text.split()) <= 8 and not left.endswith(":"):
             return "other"
         if self._inside_name(q):
@@ -94,11 +104,11 @@ class _DocExtractor:
         return "partial"
 
     def _inside_name(self, q: ScannedQuote) -> bool:
-        text = self.doc.text
+        text = self.text
         before = text[max(0, q.start - len(q.open_mark) - 25):q.start - len(q.open_mark)].split()
         after = text[q.end + len(q.close_mark):q.end + len(q.close_mark) + 25].split()
         name_like = lambda w: w[:1].isupper() and w.rstrip(".,").isalpha()  # noqa: E731
-        return (len(self.doc.text[q.start:q.end].split()) <= 2 and bool(before) and bool(after)
+        return (len(self.text[q.start:q.end].split()) <= 2 and bool(before) and bool(after)
                 and name_like(before[-1]) and name_like(after[0]) and not before[-1].endswith((",", ":")))
 
     # -- cues ------------------------------------------------------------
@@ -120,7 +130,7 @@ class _DocExtractor:
         return any(c.relay for c in verb_cues(w, self.rules, self.outside) + phrase_cues(w, self.rules))
 
     def attribute_direct(self, q: ScannedQuote) -> _Attribution:
-        text = self.doc.text[q.start:q.end].rstrip()
+        text = self.text[q.start:q.end].rstrip()
         right = self.layout.right_window(q)
         left = self.layout.left_window(q)
         if not left.tokens:
@@ -152,7 +162,7 @@ class _DocExtractor:
 
     def _byline(self, q: ScannedQuote) -> Cue | None:
         """`"..." ― Jo Park`: a dash and a name right after the quote sign it."""
-        text = self.doc.text
+        text = self.text
         after = q.end + len(q.close_mark)
         m = _BYLINE.match(text, after)
         if m is None:
@@ -175,7 +185,7 @@ class _DocExtractor:
         rc = self._window_cue(self.layout.right_window(q), nearest_last=False)
         if rc is not None and rc.speaker is not None:
             return _Attribution(rc, "sentence")
-        if looks_like_title(self.doc.text[q.start:q.end]):
+        if looks_like_title(self.text[q.start:q.end]):
             return _Attribution(None, "none")  # "Face the Nation": a title, unless a reporting verb quotes it
         if tc is not None and tc.speaker is not None:
             return _Attribution(tc, "clause")
@@ -241,7 +251,12 @@ class _DocExtractor:
             found.append((q.start, q.end, kind, att))
         if unit == "utterance":
             found = self._utterances(found)
-        return [self._row(start, end, kind, att, n) for n, (start, end, kind, att) in enumerate(found, 1)]
+        rows = [self._row(start, end, kind, att, n) for n, (start, end, kind, att) in enumerate(found, 1)]
+        self.details = {
+            row.quote_id: QuoteDetail(att.cue.lemma if att.cue else "", att.pattern,
+                                      att.cue.speaker.i if att.cue and att.cue.speaker is not None else None)
+            for row, (_, _, _, att) in zip(rows, found)}
+        return rows
 
     def _utterances(self, found: list) -> list:
         """Join the parts of one quotation: neighbours in a paragraph that share one cue."""
@@ -267,7 +282,7 @@ class _DocExtractor:
             confidence *= min(1.0, att.cue.weight)
         cue_text = att.cue.text if att.cue is not None and att.pattern != "continuation" else ""
         return Quote(
-            doc_id="", quote_id=f"q{n}", start=start, end=end, text=self.doc.text[start:end],
+            doc_id="", quote_id=f"q{n}", start=start, end=end, text=self.text[start:end],
             type=kind, speaker=res.speaker if res else "", speaker_mention=res.mention if res else "",
             mention_start=res.mention_start if res else None, mention_end=res.mention_end if res else None,
             cue=cue_text, stance=st.label, stance_score=round(st.score, 3), stance_cues=st.readable_cues,
@@ -295,6 +310,8 @@ class Analysis:
     quotes: list[Quote]
     names: dict[str, str]
     recovered: int = 0
+    details: dict[str, QuoteDetail] = field(default_factory=dict)  # quote_id -> how it was attributed
+    speakers: DocSpeakers | None = None  # the document's speaker inventory, for learning
 
 
 def analyse(doc: Doc, rules: Rules, registry: Registry | None = None, unit: str = "segment") -> Analysis:
@@ -302,4 +319,4 @@ def analyse(doc: Doc, rules: Rules, registry: Registry | None = None, unit: str 
     extractor = _DocExtractor(doc, rules, registry or Registry.from_rules(rules))
     quotes = extractor.run(unit)
     recovered = sum(1 for q in extractor.scanned if q.recovered)
-    return Analysis(quotes, extractor.speakers.names(), recovered)
+    return Analysis(quotes, extractor.speakers.names(), recovered, extractor.details, extractor.speakers)

@@ -60,8 +60,8 @@ def _controls_infinitive(tok: Token) -> bool:
 
 
 def same_paragraph(a: Token, b: Token) -> bool:
-    lo, hi = sorted((a.idx, b.idx))
-    return "\n" not in a.doc.text[lo:hi]
+    lo, hi = sorted((a.i, b.i))
+    return not any("\n" in t.text or "\n" in t.whitespace_ for t in a.doc[lo:hi])
 
 
 def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3) -> Token | None:

@@ -51,6 +51,9 @@ class GoldQuote:
     speaker_alternates: list[str] = field(default_factory=list)
     stance: str = ""
     stance_alternates: list[str] = field(default_factory=list)
+    mention: str = ""  # the words naming the speaker, when the gold says (Label Studio corrections do)
+    mention_start: int | None = None
+    mention_end: int | None = None
 
 
 @dataclass

@@ -139,11 +139,13 @@ def parse_rules(data: Any, source: str = "<defaults>") -> Rules:
         raise RulesError(f"{source}: missing 'version'; every rules file carries its version")
     if not data.get("cue_verbs"):
         raise RulesError(f"{source}: 'cue_verbs' is empty; the annotator needs at least one reporting verb")
+    # a cue whose weight learning has brought under the threshold no longer counts as a cue
+    floor = float((data.get("thresholds") or {}).get("min_cue_weight", 0.0))
     rules = Rules(
         data=data,
         source=source,
-        cue_verbs=_weights(data, "cue_verbs", source),
-        cue_phrases=_weights(data, "cue_phrases", source),
+        cue_verbs={k: w for k, w in _weights(data, "cue_verbs", source).items() if w >= floor},
+        cue_phrases={k: w for k, w in _weights(data, "cue_phrases", source).items() if w >= floor},
         speakers=_speakers(data, source),
     )
     from .stance_rules import parse_stance_rules  # the stance section's schema lives with the stance code

@@ -321,32 +321,43 @@ class DocSpeakers:
                     out[id(e)] = (old[0], old[1], True)
         return out
 
-    def _antecedent(self, tok: Token) -> Entity | None:
+    def ranked_candidates(self, tok: Token) -> list[tuple[Entity, dict[str, float]]]:
+        """The compatible antecedents of a pronoun with their ranking features, most recent first.
+
+        The features (recency, subject, previous_speaker, gender_agreement,
+        named_person) are weighted by the rules' `ranking`; `quotes learn`
+        re-weights them from the corrections that say the choice was wrong.
+        """
         low = tok.lower_
         kind, gender = PRONOUN_KIND.get(low, ("person", None))
         if low == "his":
             kind, gender = "person", "male"
         elif low == "their":
             kind = "group"
-        weights = self.rules.ranking
         cands = self._candidates(tok.i)
-        if not cands:
-            return None
         last_speaker = next((e for i, e in reversed(self.speaker_history) if i < tok.i), None)
-        order = sorted(cands.values(), key=lambda c: -c[1])
-        best, best_score = None, float("-inf")
-        for rank, (e, _, is_subject) in enumerate(order):
+        out = []
+        for rank, (e, _, is_subject) in enumerate(sorted(cands.values(), key=lambda c: -c[1])):
             if kind == "person" and e.kind != "person":
                 continue
             if kind == "organisation" and e.kind != "organisation":
                 continue
             if gender and e.gender and e.gender != gender:
                 continue
-            score = weights.get("recency", 1.0) / (1 + rank)
-            score += weights.get("subject", 1.0) * is_subject
-            score += weights.get("previous_speaker", 1.0) * (e is last_speaker)
-            score += weights.get("gender_agreement", 1.0) * bool(gender and e.gender == gender)
-            score += weights.get("named_person", 0.5) * (len(e.tokens) > 1)
+            out.append((e, {
+                "recency": 1.0 / (1 + rank),
+                "subject": float(is_subject),
+                "previous_speaker": float(e is last_speaker),
+                "gender_agreement": float(bool(gender and e.gender == gender)),
+                "named_person": float(len(e.tokens) > 1),
+            }))
+        return out
+
+    def _antecedent(self, tok: Token) -> Entity | None:
+        weights = self.rules.ranking
+        best, best_score = None, float("-inf")
+        for e, features in self.ranked_candidates(tok):
+            score = sum(weights.get(name, 0.0) * value for name, value in features.items())
             if score > best_score:
                 best, best_score = e, score
         return best

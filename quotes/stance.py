@@ -175,7 +175,7 @@ class _Matcher:
         self.mods = sorted(rules.modifiers.items(), key=lambda m: -len(m[0]))
 
     def text(self, first: Token, last: Token) -> str:
-        return self.q.span.doc.text[first.idx:last.idx + len(last.text)]
+        return first.doc[first.i:last.i + 1].text
 
     def modifiers_before(self, i: int) -> tuple[float, list[tuple[str, float]]]:
         """Intensifiers and diminishers right before token i, over adverbs and determiners."""

@@ -21,10 +21,7 @@ class Window:
     start: int  # char offsets
     end: int
     tokens: tuple[Token, ...]
-
-    @property
-    def text(self) -> str:
-        return self.tokens[0].doc.text[self.start:self.end] if self.tokens else ""
+    text: str = ""
 
     def stripped(self) -> str:
         return self.text.strip()
@@ -35,7 +32,8 @@ class DocLayout:
 
     def __init__(self, doc: Doc, quotes: list[ScannedQuote]):
         self.doc = doc
-        self.paras = list(paragraphs(doc.text))
+        self.text = doc.text  # Doc.text is rebuilt from the tokens at every access: read it once
+        self.paras = list(paragraphs(self.text))
         self._para_starts = [p[0] for p in self.paras]
         # outer spans, marks included, used to keep cue search outside quotes
         self.outer = sorted((q.start - len(q.open_mark), q.end + len(q.close_mark)) for q in quotes if q.depth == 0)
@@ -44,7 +42,7 @@ class DocLayout:
 
     def paragraph_of(self, char: int) -> tuple[int, int]:
         k = max(0, bisect_left(self._para_starts, char + 1) - 1)
-        return self.paras[k] if self.paras else (0, len(self.doc.text))
+        return self.paras[k] if self.paras else (0, len(self.text))
 
     def paragraph_index(self, char: int) -> int:
         return max(0, bisect_left(self._para_starts, char + 1) - 1)
@@ -82,16 +80,16 @@ class DocLayout:
                 # a quote after a full stop starts a sentence of its own: nothing before it introduces it
                 toks = toks[ends[-1] + 1:]
                 start = toks[0].idx if toks else open_at
-        return Window(start, open_at, toks)
+        return Window(start, open_at, toks, self.text[start:open_at])
 
     def intro_window(self, q: ScannedQuote) -> Window | None:
         """A paragraph ending in a colon introduces the block quote that opens the next one."""
         open_at = q.start - len(q.open_mark)
         k = self.paragraph_index(open_at)
-        if k == 0 or self.doc.text[self.paras[k][0]:open_at].strip():
+        if k == 0 or self.text[self.paras[k][0]:open_at].strip():
             return None
         ps, pe = self.paras[k - 1]
-        if not self.doc.text[ps:pe].rstrip().endswith(":"):
+        if not self.text[ps:pe].rstrip().endswith(":"):
             return None
         start = ps
         for s, e in self.outer:
@@ -101,7 +99,7 @@ class DocLayout:
         ends = [i for i, t in enumerate(toks) if t.text in _SENT_END_TOKENS and i < len(toks) - 1]
         if ends:
             toks = toks[ends[-1] + 1:]
-        return Window(toks[0].idx, pe, toks) if toks else None
+        return Window(toks[0].idx, pe, toks, self.text[toks[0].idx:pe]) if toks else None
 
     def right_window(self, q: ScannedQuote) -> Window:
         """From the closing mark to the sentence end (or the next quote)."""
@@ -116,4 +114,4 @@ class DocLayout:
                 toks = toks[:k + 1]
                 end = t.idx + len(t)
                 break
-        return Window(close_end, end, toks)
+        return Window(close_end, end, toks, self.text[close_end:end])

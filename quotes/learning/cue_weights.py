@@ -1,0 +1,98 @@
+"""Cue verbs from corrections: new ones from quotes people added (or gave the speaker the machine could not
+find), lower weights for ones whose quotes they deleted.
+
+A deleted quote counts against the cue that produced it, a kept one for it:
+weight x (kept + 2) / (kept + deleted + 2), two virtual keeps so that one
+deletion never sinks a cue. Under the rules' `min_cue_weight` a cue no longer
+counts; locked cues keep their entry whatever their weight.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from spacy.tokens import Doc, Token
+
+from ..cues import subject_of
+from ..rules import Rules
+from .workbench import Aligned
+
+PRIOR_KEEPS = 2
+NEW_CUE_WEIGHT = 0.8
+_NOT_CUES = {"be", "have", "do", "get", "make", "go", "come", "take", "give", "see", "know", "want", "use", "find"}
+
+
+def _speaker_words(name: str) -> set[str]:
+    return {w.casefold() for w in name.replace("’", "'").split() if w[:1].isupper() and len(w) > 1}
+
+
+def _verb_for(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int | None, int | None],
+              rules: Rules) -> Token | None:
+    """The verb beside a quote whose subject names its speaker: the cue a person saw there."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    sents = {span[0].sent.start: span[0].sent, span[-1].sent.start: span[-1].sent}
+    inside = lambda t: start <= t.idx < end  # noqa: E731
+    names = _speaker_words(speaker)
+    best = None
+    for sent in sents.values():
+        for tok in sent:
+            if tok.pos_ != "VERB" or inside(tok) or tok.lemma_.lower() in _NOT_CUES:
+                continue
+            subj = subject_of(tok, lambda t: not inside(t))
+            if subj is None:
+                continue
+            words = {t.text.casefold() for t in subj.subtree}
+            hit = (mention[0] is not None and mention[0] <= subj.idx < (mention[1] or 0)) or bool(names & words)
+            if hit and (best is None or abs(tok.idx - start) < abs(best.idx - start)):
+                best = tok
+    return best
+
+
+def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[str, Doc]) -> list[str]:
+    kept, deleted = Counter(), Counter()
+    for a in aligned:
+        for _, machine in a.pairs:
+            detail = a.analysis.details.get(machine.quote_id)
+            if detail and detail.cue_lemma and detail.pattern != "continuation":
+                kept[detail.cue_lemma] += 1
+        for machine in a.deleted:
+            detail = a.analysis.details.get(machine.quote_id)
+            if detail and detail.cue_lemma and detail.pattern != "continuation":
+                deleted[detail.cue_lemma] += 1
+    changes = []
+    for section in ("cue_verbs", "cue_phrases"):
+        entries = data.get(section) or {}
+        for lemma in sorted(deleted):
+            entry = entries.get(lemma)
+            if not isinstance(entry, dict):
+                continue
+            old = float(entry.get("weight", 1.0))
+            new = round(old * (kept[lemma] + PRIOR_KEEPS) / (kept[lemma] + deleted[lemma] + PRIOR_KEEPS), 2)
+            if new != old:
+                entry["weight"] = new
+                entry["evidence"] = {"kept": kept[lemma], "deleted": deleted[lemma]}
+                changes.append(f"cue '{lemma}' weight {old:.2f} -> {new:.2f} (kept {kept[lemma]}, "
+                               f"deleted {deleted[lemma]})")
+    found: dict[str, set[str]] = defaultdict(set)
+    for a in aligned:
+        doc = parsed[a.doc.doc_id]
+        # quotes the machine missed, or found without anyone to say them: a cue it did not know
+        unattributed = [h for h, m in a.pairs if not m.speaker]
+        for human in list(a.added) + unattributed:
+            if not human.speaker:
+                continue
+            verb = _verb_for(doc, human.start, human.end, human.speaker, (human.mention_start, human.mention_end), rules)
+            if verb is not None and verb.lemma_.lower() not in rules.cue_verbs:
+                found[verb.lemma_.lower()].add(a.doc.doc_id)
+    verbs = data.setdefault("cue_verbs", {})
+    for lemma, docs in sorted(found.items()):
+        entry = verbs.get(lemma)
+        if isinstance(entry, dict):  # a cue that had sunk under the threshold comes back
+            entry["weight"] = max(float(entry.get("weight", 0)), NEW_CUE_WEIGHT)
+            entry["evidence"] = {**(entry.get("evidence") or {}), "added": len(docs)}
+            changes.append(f"cue '{lemma}' weight back to {entry['weight']:.2f} (quotes added in {len(docs)} doc(s))")
+        else:
+            verbs[lemma] = {"weight": NEW_CUE_WEIGHT, "source": "learned", "locked": False, "evidence": len(docs)}
+            changes.append(f"new cue verb '{lemma}' weight {NEW_CUE_WEIGHT:.2f} (quotes added in {len(docs)} doc(s))")
+    return changes
