@@ -228,3 +228,12 @@ def test_console_script(folder: Path, tmp_path: Path) -> None:
     assert lines(done.stderr) == [f"Warning: skipped {missing}: no such file or folder; check the path"]
     assert lines(done.stdout)[0] == f"2 quotes from 2 documents written to {out} (1 skipped, see warnings)"
     assert [r["speaker"] for r in read_csv(out)] == ["Ann Smith", "Jo Park"]
+
+
+def test_every_command_is_documented_in_the_readme():
+    from quotes.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    missing = [name for name in sub.choices if f"quotes {name}" not in readme]
+    assert not missing, f"commands missing from README.md: {missing}"
