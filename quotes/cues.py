@@ -84,15 +84,15 @@ def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3
                         if p.dep_ == "pobj" and outside(p):
                             return p
         # "said Smith" sometimes comes out as an object or attribute of the verb
-        if v is verb and v.lemma_.lower() not in ADDRESSEE_VERBS:
+        if v.i == verb.i and v.lemma_.lower() not in ADDRESSEE_VERBS:
             for child in v.rights:
                 if (child.dep_ in ("dobj", "attr", "npadvmod", "oprd") and child.pos_ == "PROPN" and outside(child)
                         and child.ent_type_ not in NOT_SPEAKER_ENTS):
                     return child
-        if v.dep_ in CLIMB_DEPS and v.head is not v:
+        if v.dep_ in CLIMB_DEPS and v.head.i != v.i:
             head = v.head
             # "despite admitting ...": climb over the preposition to the clause's verb
-            while head.pos_ in ("ADP", "SCONJ") and head.head is not head:
+            while head.pos_ in ("ADP", "SCONJ") and head.head.i != head.i:
                 head = head.head
             if head.pos_ in ("VERB", "AUX"):
                 v = head
@@ -131,7 +131,7 @@ def _object_after(tokens: tuple[Token, ...], k: int) -> Token | None:
     for t in tokens[k + 1:]:
         if t.pos_ in ("PROPN", "NOUN", "PRON"):
             # climb to the head of its noun phrase
-            while t.dep_ in ("compound", "amod", "det", "poss") and t.head is not t and t.head.i > t.i:
+            while t.dep_ in ("compound", "amod", "det", "poss") and t.head.i != t.i and t.head.i > t.i:
                 t = t.head
             return t
         if t.pos_ in ("VERB", "PUNCT") and t.text not in ("'s", "’s"):
@@ -190,7 +190,7 @@ def intro_cue(window: Window, rules: Rules, outside: Callable[[Token], bool]) ->
                         if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN"):
                             return Cue(tok.text, tok, p, "colon", 0.9)
             head = tok
-            while head.dep_ in ("pobj", "prep", "dobj", "compound") and head.head is not head:
+            while head.dep_ in ("pobj", "prep", "dobj", "compound") and head.head.i != head.i:
                 head = head.head
             if head.pos_ in ("VERB", "AUX"):
                 return Cue(tok.text, head, subject_of(head, outside), "colon", 0.8)
@@ -231,7 +231,7 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
     for root in roots[:3]:
         node = root
         for _ in range(max_up):
-            if node.head is node or not _climbs(node):
+            if node.head.i == node.i or not _climbs(node):
                 break
             node = node.head
             if node.i in inside:

@@ -77,7 +77,7 @@ class _Quote:
     def clause_head(self, tok: Token) -> Token:
         """The verb that governs `tok`'s clause, without leaving the quote."""
         seen = 0
-        while self.has_deps and tok.pos_ not in ("VERB", "AUX") and tok.head is not tok \
+        while self.has_deps and tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i \
                 and self.inside(tok.head) and seen < 8:
             tok, seen = tok.head, seen + 1
         return tok
@@ -160,7 +160,7 @@ def _anchor(toks: list[Token]) -> Token:
     """The syntactic head of matched tokens (the one whose head lies outside them)."""
     ids = {t.i for t in toks}
     for t in toks:
-        if t.head.i not in ids or t.head is t:
+        if t.head.i not in ids or t.head.i == t.i:
             return t
     return toks[0]
 
@@ -215,7 +215,7 @@ class _Matcher:
             neg = next((c for c in t.children if c.dep_ == "neg" and c.i not in ids and c.i < matched[0].i), None)
             if neg is not None:
                 return neg
-            if t.pos_ in ("VERB", "AUX") or t.head is t or not self.q.inside(t.head):
+            if t.pos_ in ("VERB", "AUX") or t.head.i == t.i or not self.q.inside(t.head):
                 return None
             t = t.head
         return None
