@@ -39,32 +39,38 @@ def _same_name(a: str, b: str) -> bool:
     return bool(wa & wb) or ratio(_key(a), _key(b)) >= 80
 
 
-def _kind_and_gender(mention: str, name: str, rules: Rules) -> tuple[str | None, str | None]:
+SHOWN = "shown by a correction"
+FIRST_NAME = "from the first name"
+
+
+def _kind_and_gender(mention: str, name: str, rules: Rules) -> tuple[str | None, str | None, str]:
+    """Kind and gender, and what says so: the mention a person linked (a pronoun, a kinship word), else
+    the canonical name's first name."""
     low = _key(mention)
     if low in PRONOUN_KIND:
         kind, gender = PRONOUN_KIND[low]
-        return ("organisation" if kind == "organisation" else "person" if kind == "person" else None), gender
+        return ("organisation" if kind == "organisation" else "person" if kind == "person" else None), gender, SHOWN
     for word in low.split():
         if word in rules.kinship:
-            return "person", rules.kinship[word]
+            return "person", rules.kinship[word], SHOWN
     first = _key(name).split()[0] if name.split() else ""
     if first in rules.first_names:
-        return "person", rules.first_names[first]
-    return None, None
+        return "person", rules.first_names[first], FIRST_NAME
+    return None, None, ""
 
 
 def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]:
     """Add learned aliases (and kind/gender the corrections show) to `data['speakers']`; return the changes."""
     registry = Registry.from_rules(rules)
     evidence: dict[tuple[str, str], set[str]] = defaultdict(set)
-    shown: dict[str, tuple[str | None, str | None]] = {}
+    shown: dict[str, tuple[str | None, str | None, str]] = {}
     for a in aligned:
         for human, machine in a.pairs:
             target = registry.canonical(human.speaker)
             if human.mention:
-                kind, gender = _kind_and_gender(human.mention, target, rules)
-                if kind or gender:
-                    shown.setdefault(target, (kind, gender))
+                found = _kind_and_gender(human.mention, target, rules)
+                if (found[0] or found[1]) and (target not in shown or (found[2] == SHOWN != shown[target][2])):
+                    shown[target] = found  # what a person's mention shows beats a guess from the first name
             if not human.speaker or _key(target) == _key(machine.speaker):
                 continue
             for words in (machine.speaker, machine.speaker_mention, human.mention):
@@ -81,23 +87,25 @@ def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]
             continue
         entry = speakers.get(target)
         if entry is None:
-            kind, gender = shown.get(target) or _kind_and_gender("", target, rules)
+            kind, gender, why = shown.get(target) or _kind_and_gender("", target, rules)
             entry = {"aliases": [], "kind": kind or "person", "source": "learned"}
             if gender and (kind or "person") == "person":
                 entry["gender"] = gender
             speakers[target] = entry
+            changes.append(f"new speaker '{target}': {entry['kind']}"
+                           + (f", {entry['gender']}" if entry.get("gender") else "") + f" ({why or 'assumed'})")
         aliases = entry.setdefault("aliases", [])
         if alias not in aliases:
             aliases.append(alias)
             entry.setdefault("evidence", {})[alias] = len(docs)
             changes.append(f"alias '{alias}' -> '{target}' (evidence {len(docs)} document(s))")
-    for target, (kind, gender) in sorted(shown.items()):
+    for target, (kind, gender, why) in sorted(shown.items()):
         entry = speakers.get(target)
         if entry is not None and entry.get("source") == "learned":
             if kind and entry.get("kind") != kind:
-                changes.append(f"speaker '{target}' kind {entry.get('kind')} -> {kind} (shown by a correction)")
+                changes.append(f"speaker '{target}' kind {entry.get('kind')} -> {kind} ({why})")
                 entry["kind"] = kind
             if gender and kind != "organisation" and entry.get("gender") != gender:
-                changes.append(f"speaker '{target}' gender {entry.get('gender')} -> {gender} (shown by a correction)")
+                changes.append(f"speaker '{target}' gender {entry.get('gender')} -> {gender} ({why})")
                 entry["gender"] = gender
     return changes

@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     lines += [f"  {c}" for c in final.changes]
     lines += _table(f"Cross-validation by document ({min(args.folds, len(docs))} folds; each document scored with "
                     "rules learned from the others):", old_cv, new_cv)
-    lines += _table("On the corrected documents with the final rules (what `quotes eval` measures):",
-                    old_all, new_all)
+    lines += _table("On the corrected documents with the final rules (what `quotes eval` measures against "
+                    "these corrections):", old_all, new_all)
     print("\n".join(lines))
     worse = new_cv.worse_than(old_cv)
     if worse and not args.force:

@@ -1,5 +1,5 @@
 """Cue verbs from corrections: new ones from quotes people added (or gave the speaker the machine could not
-find), lower weights for ones whose quotes they deleted.
+find, or gave another speaker than the one a continuation took), lower weights for ones whose quotes they deleted.
 
 A deleted quote counts against the cue that produced it, a kept one for it:
 weight x (kept + 2) / (kept + deleted + 2), two virtual keeps so that one
@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc, Token
 
 from ..cues import subject_of
+from ..registry import Registry
 from ..rules import Rules
 from .workbench import Aligned
 
@@ -49,6 +50,15 @@ def _verb_for(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int |
     return best
 
 
+def _continuation(a: Aligned, quote_id: str) -> bool:
+    detail = a.analysis.details.get(quote_id)
+    return detail is not None and detail.pattern == "continuation"
+
+
+def _same_speaker(registry: Registry, a: str, b: str) -> bool:
+    return registry.canonical(a).casefold() == registry.canonical(b).casefold() or registry.is_variant(a, b)
+
+
 def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[str, Doc]) -> list[str]:
     kept, deleted = Counter(), Counter()
     for a in aligned:
@@ -75,10 +85,13 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
                 changes.append(f"cue '{lemma}' weight {old:.2f} -> {new:.2f} (kept {kept[lemma]}, "
                                f"deleted {deleted[lemma]})")
     found: dict[str, set[str]] = defaultdict(set)
+    registry = Registry.from_rules(rules)
     for a in aligned:
         doc = parsed[a.doc.doc_id]
-        # quotes the machine missed, or found without anyone to say them: a cue it did not know
-        unattributed = [h for h, m in a.pairs if not m.speaker]
+        # quotes the machine missed, found without anyone to say them, or handed to the previous speaker
+        # for want of a cue of their own (a continuation) when a person named someone else: a cue it did not know
+        unattributed = [h for h, m in a.pairs if not m.speaker or (
+            _continuation(a, m.quote_id) and not _same_speaker(registry, h.speaker, m.speaker))]
         for human in list(a.added) + unattributed:
             if not human.speaker:
                 continue
@@ -91,8 +104,10 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
         if isinstance(entry, dict):  # a cue that had sunk under the threshold comes back
             entry["weight"] = max(float(entry.get("weight", 0)), NEW_CUE_WEIGHT)
             entry["evidence"] = {**(entry.get("evidence") or {}), "added": len(docs)}
-            changes.append(f"cue '{lemma}' weight back to {entry['weight']:.2f} (quotes added in {len(docs)} doc(s))")
+            changes.append(f"cue '{lemma}' weight back to {entry['weight']:.2f} (quotes added or given a speaker "
+                           f"in {len(docs)} doc(s))")
         else:
             verbs[lemma] = {"weight": NEW_CUE_WEIGHT, "source": "learned", "locked": False, "evidence": len(docs)}
-            changes.append(f"new cue verb '{lemma}' weight {NEW_CUE_WEIGHT:.2f} (quotes added in {len(docs)} doc(s))")
+            changes.append(f"new cue verb '{lemma}' weight {NEW_CUE_WEIGHT:.2f} (quotes added or given a speaker in "
+                           f"{len(docs)} doc(s))")
     return changes
