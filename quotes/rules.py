@@ -1,8 +1,10 @@
 """The rules file: loaded, validated and written back in one place.
 
 The rules are plain YAML a person can read and diff (see quotes/data/rules.yaml).
-`Rules` keeps the raw mapping, so that `quotes learn` can rewrite the file
-without losing comments-free structure, and exposes typed, ready-to-use views.
+`Rules` keeps the raw mapping as ruamel.yaml reads it in round-trip mode, so
+that a file `quotes learn` writes keeps its parent's comments and layout and
+differs from it only where learning changed something; it exposes typed,
+ready-to-use views of the mapping.
 """
 from __future__ import annotations
 
@@ -12,7 +14,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+import io
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from .errors import RulesError
 
@@ -81,10 +86,21 @@ class Rules:
         return parse_rules(copy.deepcopy(self.data), self.source)
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True, width=100)
+        out = io.StringIO()
+        _yaml().dump(self.data, out)
+        return out.getvalue()
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_yaml(), encoding="utf-8")
+
+
+def _yaml() -> YAML:
+    """Round-trip YAML: comments, key order and flow style survive a load and a dump."""
+    y = YAML(typ="rt")
+    y.width = 100  # the rules file is written in this layout, so a dump re-wraps nothing
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.preserve_quotes = True
+    return y
 
 
 def default_rules_path() -> Path:
@@ -97,8 +113,8 @@ def load_rules(path: str | Path | None = None) -> Rules:
     if not p.exists():
         raise RulesError(f"{p}: rules file not found; pass an existing file to --rules")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = _yaml().load(p.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RulesError(f"{p}: not valid YAML ({first}); fix the file or pass another to --rules") from None
     return parse_rules(data, str(p))

@@ -83,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_KEPT_OLD
     if worse:
         warn(f"the new rules score worse in cross-validation ({', '.join(worse)}); written because of --force")
+    if not final.changes:
+        rules.save(out)  # nothing learned: the same rules, the same version
+        print(f"Wrote {out}: rules unchanged, version {rules.version}.")
+        return EXIT_OK
     stamp(final.rules, rules, files, len(docs), len(final.changes))
     final.rules.save(out)
     print(f"Wrote {out}: rules version {final.rules.data['version']} (from {rules.version}).")
