@@ -201,11 +201,27 @@ def intro_cue(window: Window, rules: Rules, outside: Callable[[Token], bool]) ->
         speaker = subject_of(verb, outside)
         if speaker is not None:
             return Cue(verb.text, verb, speaker, "colon", 0.7)
-    # a bare name and a colon: "Smith on the vote: ..."
-    for tok in toks:
+    # a bare name and a colon: "Smith on the vote: ...", the name nearest the colon
+    for tok in reversed(toks):
         if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG"):
             return Cue(":", None, tok, "colon", 0.5)
     return None
+
+
+PEOPLE_PRONOUNS = {"he", "she", "they", "we", "i", "you", "who"}
+SPEAKER_ENTS = {"PERSON", "ORG", "NORP"}
+
+
+def plausible_speaker(tok: Token, rules: Rules) -> bool:
+    """Could this subject have said something: a person, an organisation, a pronoun for people,
+    or a noun the rules list as a source of words ("officials", "the report")?"""
+    if tok.pos_ == "PRON":
+        return tok.lower_ in PEOPLE_PRONOUNS
+    if tok.ent_type_ in SPEAKER_ENTS or (tok.pos_ == "PROPN" and not tok.ent_type_):
+        return True
+    if any(t.ent_type_ in ("PERSON", "ORG") for t in tok.subtree):
+        return True  # "the Clinton campaign", "officials at the Pentagon"
+    return tok.lemma_.lower() in rules.words("speaker_nouns") or tok.lower_ in rules.words("speaker_nouns")
 
 
 def _climbs(node: Token) -> bool:
@@ -245,6 +261,6 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
                             return Cue("according to", node, p, "tree", rules.cue_phrases.get("according to", 1.0))
             if fallback is None and node.pos_ == "VERB" and outside(node):
                 subj = subject_of(node, outside)
-                if subj is not None and subj.lower_ not in ("it", "this", "that", "there"):
+                if subj is not None and plausible_speaker(subj, rules):
                     fallback = Cue(node.text, node, subj, "clause", 0.5)
     return fallback

@@ -100,6 +100,7 @@ def _yaml() -> YAML:
     y.width = 100  # the rules file is written in this layout, so a dump re-wraps nothing
     y.indent(mapping=2, sequence=4, offset=2)
     y.preserve_quotes = True
+    y.default_flow_style = None  # a new entry of plain values is written on one line, like the others
     return y
 
 
