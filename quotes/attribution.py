@@ -73,18 +73,16 @@ class _DocExtractor:
         self.outside = lambda t: not self.layout.in_quote(t.idx)
         self.events: list[tuple[int, _Attribution]] = []  # (char offset, attribution) of speech so far
         self.reported = self._reported_speech()
+        self.details: dict[str, QuoteDetail] = {}  # filled by run(): how each row was attributed
 
     # -- quote type ------------------------------------------------------
 
-    def _left_text(self, q: ScannedQuote) -> str:
-        w = self.layout.left_window(q)
-        return self.text[w.start:w.end] if w.tokens else ""
-
     def quote_type(self, q: ScannedQuote) -> str:
-        """direct, partial, or other (a title, a lyric, a scare quote's kind)."""
+        """direct, partial, or other (a title, a lyric, a nickname): what the words before it say."""
         if q.style == "dash":
             return "direct"
-        left = self._left_text(q).rstrip()
+        window = self.layout.left_window(q)
+        left = window.text.rstrip() if window.tokens else ""
         words = left.split()
         last = words[-1].lower().strip(",:;") if words else ""
         text = self.text[q.start:q.end]
@@ -97,9 +95,8 @@ class _DocExtractor:
         if left[-1] in ",—–-(":
             prev_quote = any(s < q.start and e > self.layout.paragraph_of(q.start)[0] for s, e in self.layout.outer)
             return "direct" if _starts_upper(text) or prev_quote else "partial"
-        tail = self.layout.tokens(q.start - len(q.open_mark) - len(left), q.start)
         if (_starts_upper(text) and text.rstrip()[-1:] in ".!?" and len(text.split()) >= 4
-                and tail and is_cue_verb(tail[-1], self.rules)):
+                and window.tokens and is_cue_verb(window.tokens[-1], self.rules)):
             return "direct"  # Smith said "We will win."
         return "partial"
 
@@ -125,9 +122,6 @@ class _DocExtractor:
         cues = verb_cues(w, self.rules, self.outside) + phrase_cues(w, self.rules)
         cues.sort(key=lambda c: c.token.i if c.token is not None else 0)
         return self._pick(cues, nearest_last)
-
-    def _relayed(self, w: Window) -> bool:
-        return any(c.relay for c in verb_cues(w, self.rules, self.outside) + phrase_cues(w, self.rules))
 
     def attribute_direct(self, q: ScannedQuote) -> _Attribution:
         text = self.text[q.start:q.end].rstrip()
@@ -174,8 +168,8 @@ class _DocExtractor:
         return Cue(m.group(1), None, heads[-1], "byline", 0.9) if heads else None
 
     def attribute_partial(self, q: ScannedQuote) -> _Attribution:
-        qtoks = [t for t in self.doc if q.start <= t.idx < q.end]
-        tc = tree_cue(qtoks, self.rules, self.outside) if qtoks else None
+        span = self.layout.span(q.start, q.end)
+        tc = tree_cue(list(span), self.rules, self.outside) if span is not None else None
         if tc is not None and tc.speaker is not None and tc.pattern == "tree":
             return _Attribution(tc, "tree")
         left = self.layout.left_window(q)
@@ -239,11 +233,8 @@ class _DocExtractor:
             att = self.attribute_direct(q) if kind == "direct" else self.attribute_partial(q)
             if kind == "partial" and att.pattern == "none":
                 continue  # a scare quote or a title: nobody's utterance
-            if att.pattern != "continuation":
-                self._resolve(att)
-            # reported speech before this quote resolves lazily, once it is needed
-            if att.pattern == "continuation" and att.resolution is None:
-                self._resolve(att)
+            # a continuation of reported speech resolves that speech's subject only now it is needed
+            self._resolve(att)
             if att.entity is not None:
                 self.speakers.note_speaker(att.cue.speaker.i if att.cue and att.cue.speaker is not None else 0, att.entity)
             if att.resolution is not None and att.pattern != "none":

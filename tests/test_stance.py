@@ -5,7 +5,6 @@ Rules-file validation needs no model; everything else runs on the real model.
 """
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 import spacy
