@@ -126,7 +126,7 @@ class DocSpeakers:
             tok = doc[i]
             if tok.pos_ == "PROPN" and tok.lower_ in self.first_names and i not in taken and not self.layout.in_quote(tok.idx):
                 j = i + 1
-                while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and j not in taken and doc[j].whitespace_ is not None:
+                while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and j not in taken:
                     j += 1
                 if j - i >= 2:
                     span = doc[i:j]
@@ -167,7 +167,8 @@ class DocSpeakers:
             name, kind = entry.name, entry.kind
         if name.lower() in self.entities:
             return self.entities[name.lower()]
-        elif kind == "organisation" and label == "ORG" and len(words) >= 2 and words[0].lower() in self.first_names:
+        if entry is None and kind == "organisation" and label == "ORG" and len(words) >= 2 \
+                and words[0].lower() in self.first_names:
             kind = "person"  # NER calls some names ORG: a known first name says otherwise
         entity = Entity(name, kind, entry.gender if entry else None)
         self.entities[name.lower()] = entity
