@@ -203,7 +203,7 @@ class _DocExtractor:
         return best[1] if best else None
 
     def _reported_speech(self) -> list[tuple[int, _Attribution]]:
-        """Cue verbs with a subject outside quotes ("Kelly said he hopes..."): speech a quote may continue."""
+        """Cue verbs with a subject outside quotes ("Park said she hopes..."): speech a quote may continue."""
         out = []
         for tok in self.doc:
             if is_cue_verb(tok, self.rules) and self.outside(tok):

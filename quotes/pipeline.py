@@ -108,8 +108,8 @@ class SpeakerMerger:
     """Collects the names documents use, then gives spelling variants one canonical name.
 
     The evidence is how many documents use each spelling, among all the people
-    and organisations they mention (not only the speakers), so that "Vande Hey"
-    in one article joins "Vande Hei" named in four others.
+    and organisations they mention (not only the speakers), so that "Ann Smyth"
+    in one article joins "Ann Smith" named in four others.
     """
 
     def __init__(self, registry: Registry):

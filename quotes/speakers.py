@@ -230,7 +230,7 @@ class DocSpeakers:
         return None
 
     def _descriptions(self) -> None:
-        """Nouns the text uses for a named speaker: "astronaut Scott Kelly", "Rogozin, head of the agency"."""
+        """Nouns the text uses for a named speaker: "pilot Jo Park", "Smith, head of the agency"."""
         for i, entity in list(self.token_entity.items()):
             tok = self.doc[i]
             for child in tok.children:
@@ -418,7 +418,7 @@ class DocSpeakers:
     def resolve(self, tok: Token) -> Resolution:
         """Canonical speaker and mention for the head token of a speaker mention."""
         doc = self.doc
-        # "the head of the agency, Dmitry Rogozin, said": the apposed name is the speaker
+        # "the head of the agency, Jo Park, said": the apposed name is the speaker
         if tok.pos_ == "NOUN":
             for child in tok.children:
                 if child.dep_ == "appos" and child.pos_ == "PROPN":
