@@ -318,3 +318,52 @@ def test_a_quote_taken_for_a_continuation_teaches_its_cue_when_a_person_names_it
                                          for q in human], "test")]
     changes = learn(load_rules(), Workbench(docs), ["ferry"]).changes
     assert changes == ["new cue verb 'intone' weight 0.80 (quotes added or given a speaker in 1 doc(s))"]
+
+
+# -- descriptions: "the food charity", which no name in its document resolves
+PARCELS = ('Volunteers handed out food parcels in Eastfield on Saturday.\n\n'
+           '"Demand has doubled since the spring," the food charity said.\n')
+UNNAMED = ('A food charity opened a second warehouse in Westbury this week.\n\n'
+           '"We need more drivers for the winter," the food charity said.\n')
+NAMED = ('Hope Kitchen, a food charity, opened a second warehouse in Westbury this week.\n\n'
+         '"We need more drivers for the winter," the food charity said.\n')
+
+
+def described(doc_id: str, text: str, speaker: str, machine: list[Quote]) -> CorrectedDoc:
+    """The machine's quotes with the speaker a person typed over the description, mention kept."""
+    return CorrectedDoc(doc_id, text, [GoldQuote(q.doc_id, q.start, q.end, q.text, q.type, speaker, [], q.stance, [],
+                                                 q.speaker_mention, q.mention_start, q.mention_end)
+                                       for q in machine], "test")
+
+
+def test_a_description_a_person_names_becomes_an_alias_but_a_name_in_the_text_still_wins(old: Annotator) -> None:
+    machine = old.annotate_text(PARCELS, "parcels")
+    assert [(q.speaker, q.speaker_mention) for q in machine] == [("food charity", "the food charity")]
+    learned = learn(load_rules(), Workbench([described("parcels", PARCELS, "Eastfield Food Bank", machine)]),
+                    ["parcels"])
+    assert "alias 'food charity' -> 'Eastfield Food Bank' (evidence 1 document(s))" in learned.changes
+    new = Annotator(learned.rules)
+    assert [q.speaker for q in old.annotate_text(UNNAMED)] == ["food charity"]
+    assert [q.speaker for q in new.annotate_text(UNNAMED)] == ["Eastfield Food Bank"]
+    # where the document names the charity, its name is the speaker under either rules
+    assert [q.speaker for q in old.annotate_text(NAMED)] == [q.speaker for q in new.annotate_text(NAMED)] \
+        == ["Hope Kitchen"]
+
+
+def test_a_description_given_two_names_is_not_learned_and_a_contradicted_alias_is_dropped(old: Annotator) -> None:
+    first = described("parcels", PARCELS, "Eastfield Food Bank", old.annotate_text(PARCELS, "parcels"))
+    second = described("warehouse", UNNAMED, "Westbury Pantry", old.annotate_text(UNNAMED, "warehouse"))
+    both = learn(load_rules(), Workbench([first, second]), ["parcels", "warehouse"])
+    assert both.changes == ["alias 'food charity' not learned: the corrections give it 'Eastfield Food Bank' "
+                            "(1 document(s)) and 'Westbury Pantry' (1 document(s))"]
+    assert "food charity" not in [a for s in both.rules.speakers for a in s.aliases]
+
+    taught = learn(load_rules(), Workbench([first]), ["parcels"]).rules
+    assert [q.speaker for q in Annotator(taught).annotate_text(UNNAMED)] == ["Eastfield Food Bank"]
+    second = described("warehouse", UNNAMED, "Westbury Pantry", Annotator(taught).annotate_text(UNNAMED, "warehouse"))
+    undone = learn(taught, Workbench([second]), ["warehouse"])
+    assert undone.changes == [
+        "alias 'food charity' -> 'Eastfield Food Bank' dropped: a correction names 'Westbury Pantry'",
+        "alias 'food charity' not learned: the corrections give it 'Westbury Pantry' (1 document(s)) "
+        "and the rules 'Eastfield Food Bank'"]
+    assert [q.speaker for q in Annotator(undone.rules).annotate_text(UNNAMED)] == ["food charity"]

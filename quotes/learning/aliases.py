@@ -3,8 +3,11 @@
 Only a spelling or a description becomes an alias. When the machine named a
 different person (no word in common), that is an attribution error, not an
 alias; a pronoun that went to the wrong person is the ranking's business.
-A description ("the Russian news agency") names someone only in context, so it
-needs the same correction in two documents before it becomes an alias.
+A description ("the state news agency") becomes an alias too: the registry is
+consulted for a description only when nothing in its document resolves it, so
+a name in the text always beats it. What makes a description unsafe is that it
+names different speakers in different documents; one the corrections give two
+names is not learned, and a learned one a correction contradicts is dropped.
 """
 from __future__ import annotations
 
@@ -18,7 +21,6 @@ from ..speakers import PRONOUN_KIND
 from .workbench import Aligned
 
 PRONOUNS = set(PRONOUN_KIND) | {"his", "their", "its", "i", "we", "you"}
-DESCRIPTION_EVIDENCE = 2
 
 
 def _key(name: str) -> str:
@@ -59,10 +61,18 @@ def _kind_and_gender(mention: str, name: str, rules: Rules) -> tuple[str | None,
     return None, None, ""
 
 
+def _surface(words: str) -> str:
+    """The alias as written in the rules: the words without a leading article."""
+    words = " ".join(words.split())
+    return words[4:] if words[:4].casefold() == "the " else words
+
+
 def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]:
     """Add learned aliases (and kind/gender the corrections show) to `data['speakers']`; return the changes."""
     registry = Registry.from_rules(rules)
-    evidence: dict[tuple[str, str], set[str]] = defaultdict(set)
+    # alias key -> target -> documents; and the surface form first seen for each key
+    evidence: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    surface: dict[str, str] = {}
     shown: dict[str, tuple[str | None, str | None, str]] = {}
     for a in aligned:
         for human, machine in a.pairs:
@@ -78,13 +88,31 @@ def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]
                     continue
                 if _is_name(words) and not _same_name(words, target):
                     continue  # another person: an attribution error, not a spelling
-                evidence[(words.strip(), target)].add(a.doc.doc_id)
+                key = _key(words)
+                surface.setdefault(key, _surface(words))
+                evidence[key][target].add(a.doc.doc_id)
     speakers = data.setdefault("speakers", {}) or {}
     data["speakers"] = speakers
     changes = []
-    for (alias, target), docs in sorted(evidence.items()):
-        if not _is_name(alias) and len(docs) < DESCRIPTION_EVIDENCE:
+    for key in sorted(evidence):
+        alias, targets = surface[key], evidence[key]
+        # a learned alias of another speaker that a correction contradicts is dropped, not moved
+        # (a learned alias is one with an evidence count, whatever the speaker's own source)
+        holders = [name for name, entry in speakers.items() if name not in targets and entry
+                   and any(_key(x) == key for x in entry.get("evidence") or {})]
+        for name in holders:
+            entry = speakers[name]
+            entry["aliases"] = [x for x in entry["aliases"] if _key(x) != key]
+            for x in list(entry.get("evidence") or {}):
+                if _key(x) == key:
+                    del entry["evidence"][x]
+            changes.append(f"alias '{alias}' -> '{name}' dropped: a correction names '{sorted(targets)[0]}'")
+        if len(targets) > 1 or holders:
+            changes.append(f"alias '{alias}' not learned: the corrections give it "
+                           + " and ".join(f"'{t}' ({len(d)} document(s))" for t, d in sorted(targets.items()))
+                           + (f" and the rules '{holders[0]}'" if holders else ""))
             continue
+        (target, docs), = targets.items()
         entry = speakers.get(target)
         if entry is None:
             kind, gender, why = shown.get(target) or _kind_and_gender("", target, rules)
@@ -95,7 +123,7 @@ def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]
             changes.append(f"new speaker '{target}': {entry['kind']}"
                            + (f", {entry['gender']}" if entry.get("gender") else "") + f" ({why or 'assumed'})")
         aliases = entry.setdefault("aliases", [])
-        if alias not in aliases:
+        if all(_key(x) != key for x in aliases):
             aliases.append(alias)
             entry.setdefault("evidence", {})[alias] = len(docs)
             changes.append(f"alias '{alias}' -> '{target}' (evidence {len(docs)} document(s))")

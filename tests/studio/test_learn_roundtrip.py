@@ -18,7 +18,9 @@ on the dev gold itself and on the dev gold without speaker alternates (which a
 Label Studio annotation cannot hold: it has one speaker per quote). The test
 asserts equality with the latter to 3 decimals, and that the difference to the
 former is exactly the quotes whose speaker the dev gold accepts only as an
-alternate (seed 001's "Russian news agency" for RIA Novosti), listed.
+alternate, listed. Against the corrections some figure must rise: where the
+machine's name is only a description the annotator replaced with a name, the
+learned alias gives the name.
 
 `pytest -s` prints the figures (they are also kept in must_show.txt).
 """
@@ -211,10 +213,11 @@ def test_learning_from_the_seeds_corrections(studio_env: LocalServer, tmp_path: 
         f"{name}: {', '.join(rows) or 'none'}" for name, rows in by_alternate.items()))
     show("\n".join(lines))
 
-    # the figures on the corrected documents do not fall
+    # the figures on the corrected documents do not fall, and against the corrections some rise
     for _, key in [*FIGURES, ("stance (alternates)", "stance_alternates")]:
         assert new_eval[key] >= old_eval[key] - 1e-9, key
         assert new_single[key] >= old_single[key] - 1e-9, key
+    assert any(new_single[key] > old_single[key] + 1e-9 for _, key in FIGURES), (old_single, new_single)
     # what `quotes learn` printed is what `quotes eval` measures afterwards, old and new, to 3 decimals,
     # on the gold the annotators entered; the dev gold also accepts speaker alternates, which a Label
     # Studio annotation cannot hold: those rows, listed above, are all the difference
