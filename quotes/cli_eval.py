@@ -19,7 +19,8 @@ FIGURES = [
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("gold", help="gold JSONL (annotations/gold_seeds_dev.jsonl) or a brat folder (e.g. polnear/dev)")
+    p.add_argument("gold", help="gold JSONL (annotations/gold_seeds_dev.jsonl), a brat folder (e.g. polnear/dev), "
+                                "or corrections pulled from Label Studio (`quotes pull`, .json)")
     p.add_argument("pred", metavar="PRED_OR_TEXTS",
                    help="predictions from `quotes extract` (.csv/.jsonl), or texts to annotate now (file or folder)")
     p.add_argument("--texts", help="folder of the gold's texts (JSONL gold; default: PRED_OR_TEXTS when a folder)")
@@ -46,10 +47,22 @@ def _texts_for(gold: Gold, args: argparse.Namespace) -> list[Document]:
     return [d for d in docs if d.doc_id in wanted]
 
 
+def _load_gold(args: argparse.Namespace, texts_dir: str | None) -> Gold:
+    """A gold file or folder; a Label Studio export is the corrected documents, as `quotes learn` reads them."""
+    if Path(args.gold).suffix.lower() == ".json":
+        from .learning.corrections import load_corrections
+
+        docs, _ = load_corrections([args.gold])
+        if not docs:
+            raise InputError(f"{args.gold}: no corrected document (no completed annotation) to measure against")
+        return Gold([q for d in docs for q in d.human], {d.doc_id: d.text for d in docs}, "segment")
+    return load_gold(args.gold, texts_dir)
+
+
 def run(args: argparse.Namespace) -> int:
     pred_path = Path(args.pred)
     texts_dir = args.texts or (args.pred if pred_path.is_dir() else None)
-    gold = load_gold(args.gold, texts_dir)
+    gold = _load_gold(args, texts_dir)
     unit = args.unit or ("utterance" if gold.scheme == "attribution" else "segment")
     if _is_prediction_file(pred_path):
         pred = read_quotes(pred_path)

@@ -367,3 +367,27 @@ def test_a_description_given_two_names_is_not_learned_and_a_contradicted_alias_i
         "alias 'food charity' not learned: the corrections give it 'Westbury Pantry' (1 document(s)) "
         "and the rules 'Eastfield Food Bank'"]
     assert [q.speaker for q in Annotator(undone.rules).annotate_text(UNNAMED)] == ["food charity"]
+
+
+def test_quotes_eval_on_the_corrections_measures_what_learn_printed(tmp_path: Path, export: Path, capsys) -> None:
+    out = tmp_path / "rules.yaml"
+    code, stdout, err = run(capsys, "learn", export, "-o", out)
+    assert code == 0, err
+    final = stdout.split("On the corrected documents with the final rules", 1)[1].splitlines()[2:2 + len(FIGURES)]
+    printed = {key: tuple(row.split()[-3:-1] if row.endswith(("+", "-")) else row.split()[-2:])
+               for row, (_, key) in zip(final, FIGURES)}
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for doc_id, text in TRAIN.items():
+        (texts / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    measured = {}
+    for name, rules in (("old", default_rules_path()), ("new", out)):
+        pred = tmp_path / f"{name}.csv"
+        assert run(capsys, "extract", texts, "--rules", rules, "-o", pred, "-q")[0] == 0
+        code, report, err = run(capsys, "eval", export, pred, "--json")
+        assert code == 0, err
+        measured[name] = json.loads(report)["quotes"]
+    for figures in measured.values():
+        figures["stance_accuracy"] = figures["stance"]["accuracy"]
+    assert printed == {key: (f"{measured['old'][key]:.3f}", f"{measured['new'][key]:.3f}") for _, key in FIGURES}
+    assert printed["speaker_accuracy"] == ("0.000", "1.000")  # the figures rose, and eval agrees

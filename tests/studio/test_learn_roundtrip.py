@@ -224,6 +224,10 @@ def test_learning_from_the_seeds_corrections(studio_env: LocalServer, tmp_path: 
     for _, key in FIGURES:
         assert (f"{final[key][0]:.3f}", f"{final[key][1]:.3f}") == \
             (f"{old_single[key]:.3f}", f"{new_single[key]:.3f}"), key
+    # and `quotes eval` reads the pulled corrections themselves
+    assert {k: (v[0], v[1]) for k, v in final.items()} == {
+        k: (round(eval_figures(capsys, pulled, old_csv)[k], 3), round(eval_figures(capsys, pulled, new_csv)[k], 3))
+        for _, k in FIGURES}
     for name, figs, single_figs in (("old", old_eval, old_single), ("new", new_eval, new_single)):
         assert figs["f1"] == single_figs["f1"] and figs["stance_accuracy"] == single_figs["stance_accuracy"]
         assert figs["speaker_accuracy"] - single_figs["speaker_accuracy"] == \
