@@ -341,7 +341,8 @@ def test_a_description_a_person_names_becomes_an_alias_but_a_name_in_the_text_st
     assert [(q.speaker, q.speaker_mention) for q in machine] == [("food charity", "the food charity")]
     learned = learn(load_rules(), Workbench([described("parcels", PARCELS, "Eastfield Food Bank", machine)]),
                     ["parcels"])
-    assert "alias 'food charity' -> 'Eastfield Food Bank' (evidence 1 document(s))" in learned.changes
+    assert learned.changes == ["new speaker 'Eastfield Food Bank': organisation (the model's reading of the name)",
+                               "alias 'food charity' -> 'Eastfield Food Bank' (evidence 1 document(s))"]
     new = Annotator(learned.rules)
     assert [q.speaker for q in old.annotate_text(UNNAMED)] == ["food charity"]
     assert [q.speaker for q in new.annotate_text(UNNAMED)] == ["Eastfield Food Bank"]

@@ -12,8 +12,10 @@ names is not learned, and a learned one a correction contradicts is dropped.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Callable, Iterable, Mapping
 
 from rapidfuzz.fuzz import ratio
+from spacy.tokens import Doc
 
 from ..registry import Registry
 from ..rules import Rules
@@ -43,6 +45,9 @@ def _same_name(a: str, b: str) -> bool:
 
 SHOWN = "shown by a correction"
 FIRST_NAME = "from the first name"
+IN_TEXT = "named so in the corrected text"
+BY_MODEL = "the model's reading of the name"
+ENTITY_KIND = {"PERSON": "person", "ORG": "organisation", "NORP": "organisation", "GPE": "organisation"}
 
 
 def _kind_and_gender(mention: str, name: str, rules: Rules) -> tuple[str | None, str | None, str]:
@@ -67,8 +72,25 @@ def _surface(words: str) -> str:
     return words[4:] if words[:4].casefold() == "the " else words
 
 
-def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]:
-    """Add learned aliases (and kind/gender the corrections show) to `data['speakers']`; return the changes."""
+def _kind_of_name(name: str, docs: Iterable[Doc], nlp: Callable[[str], Doc] | None) -> tuple[str | None, str]:
+    """Person or organisation for a new speaker no correction shows: the entity the corrected texts make
+    of the name, else the model's entity for the bare name (a description's name never occurs in its text)."""
+    for doc in docs:
+        labels = {e.label_ for e in doc.ents if _key(e.text) == _key(name)} & set(ENTITY_KIND)
+        if len(labels) == 1:
+            return ENTITY_KIND[labels.pop()], IN_TEXT
+    if nlp is not None:
+        ents = nlp(name).ents
+        if len(ents) == 1 and ents[0].text == name.strip() and ents[0].label_ in ENTITY_KIND:
+            return ENTITY_KIND[ents[0].label_], BY_MODEL
+    return None, ""
+
+
+def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules, parsed: Mapping[str, Doc] | None = None,
+                  nlp: Callable[[str], Doc] | None = None) -> list[str]:
+    """Add learned aliases (and kind/gender the corrections show) to `data['speakers']`; return the changes.
+
+    `parsed` (doc_id -> Doc) and `nlp` tell a new speaker's kind when no correction shows it."""
     registry = Registry.from_rules(rules)
     # alias key -> target -> documents; and the surface form first seen for each key
     evidence: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -116,6 +138,8 @@ def learn_aliases(aligned: list[Aligned], data: dict, rules: Rules) -> list[str]
         entry = speakers.get(target)
         if entry is None:
             kind, gender, why = shown.get(target) or _kind_and_gender("", target, rules)
+            if kind is None:
+                kind, why = _kind_of_name(target, (parsed or {}).values(), nlp)
             entry = {"aliases": [], "kind": kind or "person", "source": "learned"}
             if gender and (kind or "person") == "person":
                 entry["gender"] = gender

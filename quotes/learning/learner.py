@@ -39,7 +39,8 @@ def learn(rules: Rules, bench: Workbench, doc_ids: list[str]) -> Learned:
         return Learned(rules, [])
     aligned = bench.align(rules, doc_ids)
     data = copy.deepcopy(rules.data)
-    changes = learn_aliases(aligned, data, rules)
+    parsed = {a.doc.doc_id: bench.parsed[a.doc.doc_id] for a in aligned}  # only the documents learned from
+    changes = learn_aliases(aligned, data, rules, parsed, bench.nlp)
     changes += learn_cues(aligned, data, rules, bench.parsed)
     changes += learn_ranking(aligned, data, rules, bench.parsed)
     data, stance_changes = refit_stance(data, stance_examples(aligned, bench))
