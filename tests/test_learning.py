@@ -392,3 +392,31 @@ def test_quotes_eval_on_the_corrections_measures_what_learn_printed(tmp_path: Pa
         figures["stance_accuracy"] = figures["stance"]["accuracy"]
     assert printed == {key: (f"{measured['old'][key]:.3f}", f"{measured['new'][key]:.3f}") for _, key in FIGURES}
     assert printed["speaker_accuracy"] == ("0.000", "1.000")  # the figures rose, and eval agrees
+
+
+# -- cue phrases: "in the view of" is no cue of the rules; the machine finds the quotes but no speaker
+VIEWS = {
+    "bridge": ('The bridge has been closed since March.\n\n'
+               '"It will reopen in May," in the view of Ann Smith, the chief engineer.\n', "Ann Smith"),
+    "budget": ('The council met on Monday.\n\n'
+               '"The budget is far too small," in the view of Lena Ortiz.\n', "Lena Ortiz"),
+}
+VIEW_HELD_OUT = ('The ferry runs twice a day.\n\n'
+                 'In the view of the harbour master, Tom Reid, "fares will have to rise in June."\n')
+
+
+def test_a_phrase_that_introduces_the_speaker_becomes_a_cue_phrase(old: Annotator) -> None:
+    assert "in the view of" not in load_rules().cue_phrases
+    docs = []
+    for doc_id, (text, speaker) in VIEWS.items():
+        machine = old.annotate_text(text, doc_id)
+        assert [q.speaker for q in machine] == [""]
+        at = text.index(speaker)
+        docs.append(CorrectedDoc(doc_id, text, [GoldQuote(doc_id, q.start, q.end, q.text, q.type, speaker, [], q.stance,
+                                                          [], speaker, at, at + len(speaker)) for q in machine], "test"))
+    learned = learn(load_rules(), Workbench(docs), list(VIEWS))
+    assert learned.changes == ["new cue phrase 'in the view of' weight 0.80 (quotes added or given a speaker in "
+                               "2 doc(s))"]
+    assert [(q.speaker, q.cue) for q in old.annotate_text(VIEW_HELD_OUT)] == [("", "")]
+    assert [(q.speaker, q.cue) for q in Annotator(learned.rules).annotate_text(VIEW_HELD_OUT)] == \
+        [("Tom Reid", "in the view of")]

@@ -1,5 +1,10 @@
-"""Cue verbs from corrections: new ones from quotes people added (or gave the speaker the machine could not
-find, or gave another speaker than the one a continuation took), lower weights for ones whose quotes they deleted.
+"""Cues from corrections: new cue verbs and phrases from quotes people added (or gave the speaker the machine
+could not find, or gave another speaker than the one a continuation took), lower weights for cues whose quotes
+they deleted.
+
+The cue a person saw is the verb beside the quote whose subject names the speaker ("Jo Park intoned"), or,
+with no such verb, the few words between a boundary (the quote, a comma, the sentence's start) and a mention
+that is their last preposition's object ("in the view of Jo Park"): a phrase, as `cue_phrases` holds them.
 
 A deleted quote counts against the cue that produced it, a kept one for it:
 weight x (kept + 2) / (kept + deleted + 2), two virtual keeps so that one
@@ -50,6 +55,37 @@ def _verb_for(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int |
     return best
 
 
+MIN_PHRASE_WORDS, MAX_PHRASE_WORDS = 2, 4
+
+
+def _phrase_for(doc: Doc, start: int, end: int, mention: tuple[int | None, int | None], rules: Rules) -> str | None:
+    """The words that introduce a speaker as their object, right before the mention, from a boundary on."""
+    if mention[0] is None or mention[1] is None:
+        return None
+    named = doc.char_span(mention[0], mention[1], alignment_mode="expand")
+    if named is None or named.start == 0:
+        return None
+    prep = doc[named.start - 1]
+    if named.root.dep_ != "pobj" or prep.pos_ != "ADP" or named.root.head.i != prep.i:
+        return None
+    words = [prep]
+    k = prep.i - 1
+    while k >= 0 and len(words) <= MAX_PHRASE_WORDS:
+        tok = doc[k]
+        if tok.is_sent_start and tok.is_alpha and not start <= tok.idx < end:
+            words.insert(0, tok)
+            break  # the sentence starts with the phrase
+        if tok.is_punct or tok.is_space or start <= tok.idx < end:
+            break  # a comma, a quote mark, the quote itself
+        if not tok.is_alpha or tok.lemma_.lower() in rules.cue_verbs:
+            return None  # a verb cue's clause, not a phrase
+        words.insert(0, tok)
+        k -= 1
+    if not MIN_PHRASE_WORDS <= len(words) <= MAX_PHRASE_WORDS:
+        return None
+    return " ".join(t.lower_ for t in words)
+
+
 def _continuation(a: Aligned, quote_id: str) -> bool:
     detail = a.analysis.details.get(quote_id)
     return detail is not None and detail.pattern == "continuation"
@@ -85,6 +121,7 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
                 changes.append(f"cue '{lemma}' weight {old:.2f} -> {new:.2f} (kept {kept[lemma]}, "
                                f"deleted {deleted[lemma]})")
     found: dict[str, set[str]] = defaultdict(set)
+    phrases: dict[str, set[str]] = defaultdict(set)
     registry = Registry.from_rules(rules)
     for a in aligned:
         doc = parsed[a.doc.doc_id]
@@ -95,9 +132,14 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
         for human in list(a.added) + unattributed:
             if not human.speaker:
                 continue
-            verb = _verb_for(doc, human.start, human.end, human.speaker, (human.mention_start, human.mention_end), rules)
+            mention = (human.mention_start, human.mention_end)
+            verb = _verb_for(doc, human.start, human.end, human.speaker, mention, rules)
             if verb is not None and verb.lemma_.lower() not in rules.cue_verbs:
                 found[verb.lemma_.lower()].add(a.doc.doc_id)
+            elif verb is None:
+                phrase = _phrase_for(doc, human.start, human.end, mention, rules)
+                if phrase is not None and phrase not in rules.cue_phrases:
+                    phrases[phrase].add(a.doc.doc_id)
     verbs = data.setdefault("cue_verbs", {})
     for lemma, docs in sorted(found.items()):
         entry = verbs.get(lemma)
@@ -110,4 +152,18 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
             verbs[lemma] = {"weight": NEW_CUE_WEIGHT, "source": "learned", "locked": False, "evidence": len(docs)}
             changes.append(f"new cue verb '{lemma}' weight {NEW_CUE_WEIGHT:.2f} (quotes added or given a speaker in "
                            f"{len(docs)} doc(s))")
+    if phrases:
+        section = data.setdefault("cue_phrases", {})
+        for phrase, docs in sorted(phrases.items()):
+            entry = section.get(phrase)
+            if isinstance(entry, dict):  # sunk under the threshold: it comes back
+                entry["weight"] = max(float(entry.get("weight", 0)), NEW_CUE_WEIGHT)
+                entry["evidence"] = {**(entry.get("evidence") or {}), "added": len(docs)}
+                changes.append(f"cue phrase '{phrase}' weight back to {entry['weight']:.2f} (quotes added or given "
+                               f"a speaker in {len(docs)} doc(s))")
+            else:
+                section[phrase] = {"weight": NEW_CUE_WEIGHT, "source": "learned", "locked": False,
+                                   "evidence": len(docs)}
+                changes.append(f"new cue phrase '{phrase}' weight {NEW_CUE_WEIGHT:.2f} (quotes added or given a "
+                               f"speaker in {len(docs)} doc(s))")
     return changes
