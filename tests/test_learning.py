@@ -420,3 +420,21 @@ def test_a_phrase_that_introduces_the_speaker_becomes_a_cue_phrase(old: Annotato
     assert [(q.speaker, q.cue) for q in old.annotate_text(VIEW_HELD_OUT)] == [("", "")]
     assert [(q.speaker, q.cue) for q in Annotator(learned.rules).annotate_text(VIEW_HELD_OUT)] == \
         [("Tom Reid", "in the view of")]
+
+
+def test_a_gold_file_without_mentions_teaches_the_phrase_too(tmp_path: Path, capsys) -> None:
+    rows = []
+    for doc_id, (text, speaker) in VIEWS.items():
+        (tmp_path / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        start = text.index('"') + 1
+        end = text.index('"', start)
+        rows.append(json.dumps({"doc_id": doc_id, "start": start, "end": end, "text": text[start:end],
+                                "type": "direct", "speaker": speaker, "stance": "neutral"}))
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "rules.yaml"
+    code, stdout, err = run(capsys, "learn", gold, "--texts", tmp_path, "-o", out)
+    assert code == 0, err
+    assert "  new cue phrase 'in the view of' weight 0.80 (quotes added or given a speaker in 2 doc(s))" in stdout
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["cue_phrases"]["in the view of"] == {"weight": 0.8, "source": "learned", "locked": False, "evidence": 2}

@@ -58,10 +58,27 @@ def _verb_for(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int |
 MIN_PHRASE_WORDS, MAX_PHRASE_WORDS = 2, 4
 
 
-def _phrase_for(doc: Doc, start: int, end: int, mention: tuple[int | None, int | None], rules: Rules) -> str | None:
+def _named_object(doc: Doc, start: int, end: int, speaker: str) -> tuple[int | None, int | None]:
+    """With no mention linked (a gold file has none): a preposition's object beside the quote that names the
+    speaker, as a character range from its noun phrase's first word."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    names = _speaker_words(speaker)
+    if span is None or not names:
+        return None, None
+    for sent in {span[0].sent.start: span[0].sent, span[-1].sent.start: span[-1].sent}.values():
+        for tok in sent:
+            if tok.dep_ == "pobj" and not start <= tok.idx < end and tok.text.casefold() in names:
+                return tok.left_edge.idx, tok.idx + len(tok)
+    return None, None
+
+
+def _phrase_for(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int | None, int | None],
+                rules: Rules) -> str | None:
     """The words that introduce a speaker as their object, right before the mention, from a boundary on."""
     if mention[0] is None or mention[1] is None:
-        return None
+        mention = _named_object(doc, start, end, speaker)
+        if mention[0] is None:
+            return None
     named = doc.char_span(mention[0], mention[1], alignment_mode="expand")
     if named is None or named.start == 0:
         return None
@@ -137,7 +154,7 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
             if verb is not None and verb.lemma_.lower() not in rules.cue_verbs:
                 found[verb.lemma_.lower()].add(a.doc.doc_id)
             elif verb is None:
-                phrase = _phrase_for(doc, human.start, human.end, mention, rules)
+                phrase = _phrase_for(doc, human.start, human.end, human.speaker, mention, rules)
                 if phrase is not None and phrase not in rules.cue_phrases:
                     phrases[phrase].add(a.doc.doc_id)
     verbs = data.setdefault("cue_verbs", {})
