@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StudioError
-from .settings import HOST, Credentials, StudioPaths
+from .settings import HOST, LOG_NAME, STATE_NAME, Credentials, StudioPaths
 
 LABEL_STUDIO_SPEC = "label-studio>=1.23,<1.24"
 READY_PATH = "/api/current-user/whoami"
@@ -128,11 +128,11 @@ class LocalServer:
 
     @property
     def log_file(self) -> Path:
-        return self.state_dir / "server.log"
+        return self.state_dir / LOG_NAME
 
     @property
     def state_file(self) -> Path:
-        return self.state_dir / "server.json"
+        return self.state_dir / STATE_NAME
 
     @property
     def executable(self) -> Path:

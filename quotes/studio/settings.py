@@ -49,6 +49,11 @@ class Credentials:
     token: str = field(repr=False)
 
 
+# What a running server leaves in its state folder (`.studio/` for `quotes studio start`).
+STATE_NAME = "server.json"
+LOG_NAME = "server.log"
+
+
 @dataclass(frozen=True)
 class StudioPaths:
     """The `.studio/` folder: Label Studio's venv, its data, and the running server's state."""
@@ -73,11 +78,7 @@ class StudioPaths:
 
     @property
     def state_file(self) -> Path:
-        return self.home / "server.json"
-
-    @property
-    def log_file(self) -> Path:
-        return self.home / "server.log"
+        return self.home / STATE_NAME
 
 
 def project_root(start: Path | None = None) -> Path:
