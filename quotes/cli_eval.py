@@ -50,12 +50,12 @@ def _texts_for(gold: Gold, args: argparse.Namespace) -> list[Document]:
 def _load_gold(args: argparse.Namespace, texts_dir: str | None) -> Gold:
     """A gold file or folder; a Label Studio export is the corrected documents, as `quotes learn` reads them."""
     if Path(args.gold).suffix.lower() == ".json":
-        from .learning.corrections import load_corrections
+        from .learning.corrections import as_gold, load_corrections
 
         docs, _ = load_corrections([args.gold])
         if not docs:
             raise InputError(f"{args.gold}: no corrected document (no completed annotation) to measure against")
-        return Gold([q for d in docs for q in d.human], {d.doc_id: d.text for d in docs}, "segment")
+        return as_gold(docs)
     return load_gold(args.gold, texts_dir)
 
 

@@ -10,7 +10,8 @@ from rapidfuzz.fuzz import ratio
 from .rules import Rules, SpeakerEntry
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """How the registry compares names: case, curly apostrophes, spacing and a leading article aside."""
     words = name.replace("’", "'").split()
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
@@ -28,14 +29,14 @@ class Registry:
         self._alias: dict[str, SpeakerEntry] = {}
         for e in self.entries:
             for name in (e.name, *e.aliases):
-                self._alias.setdefault(_key(name), e)
+                self._alias.setdefault(name_key(name), e)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> "Registry":
         return cls(rules.speakers, rules.first_names, rules.threshold("fuzzy_speaker", 90))
 
     def entry(self, name: str) -> SpeakerEntry | None:
-        return self._alias.get(_key(name))
+        return self._alias.get(name_key(name))
 
     def lookup(self, name: str) -> str | None:
         e = self.entry(name)
@@ -63,7 +64,7 @@ class Registry:
 
     def is_variant(self, a: str, b: str) -> bool:
         """Spelling variants of one name: same words but one, and that one a near spelling."""
-        ka, kb = _key(a).split(), _key(b).split()
+        ka, kb = name_key(a).split(), name_key(b).split()
         if ka == kb or len(ka) != len(kb):
             return False
         diff = [i for i in range(len(ka)) if ka[i] != kb[i]]
@@ -87,7 +88,7 @@ class Registry:
         # case variants: the most used casing
         by_key: dict[str, list[str]] = {}
         for name in counts:
-            by_key.setdefault(_key(name), []).append(name)
+            by_key.setdefault(name_key(name), []).append(name)
         forms = {}
         for key, names in by_key.items():
             best = max(names, key=lambda n: (self.entry(n) is not None, counts[n], sum(c.isupper() for c in n)))
@@ -95,7 +96,7 @@ class Registry:
             for n in names:
                 mapping[n] = self.canonical(best)
         # near spellings: a form maps to the one stronger form it is a variant of
-        registry_names = {_key(e.name): (e.name, float("inf")) for e in self.entries}
+        registry_names = {name_key(e.name): (e.name, float("inf")) for e in self.entries}
         pool = {**forms, **registry_names}
         for key, (form, n) in forms.items():
             if self.entry(form) is not None:

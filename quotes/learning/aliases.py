@@ -17,16 +17,12 @@ from typing import Callable, Iterable, Mapping
 from rapidfuzz.fuzz import ratio
 from spacy.tokens import Doc
 
-from ..registry import Registry
+from ..registry import Registry, name_key as _key
 from ..rules import Rules
 from ..speakers import PRONOUN_KIND
 from .workbench import Aligned
 
 PRONOUNS = set(PRONOUN_KIND) | {"his", "their", "its", "i", "we", "you"}
-
-
-def _key(name: str) -> str:
-    return " ".join(name.replace("’", "'").casefold().split()).removeprefix("the ")
 
 
 def _is_pronoun(words: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import InputError
-from ..evaluate import GoldQuote, load_jsonl_gold
+from ..evaluate import Gold, GoldQuote, load_jsonl_gold
 from ..records import Quote
 
 
@@ -24,6 +24,12 @@ class CorrectedDoc:
     text: str
     human: list[GoldQuote]  # direct and partial quotes with canonical speaker, mention and stance
     origin: str
+
+
+def as_gold(docs: Iterable[CorrectedDoc]) -> Gold:
+    """Corrected documents as the gold `quotes learn` and `quotes eval` measure against."""
+    docs = list(docs)
+    return Gold([q for d in docs for q in d.human], {d.doc_id: d.text for d in docs}, "segment")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..corpus import Document
 from ..records import Quote
 from ..registry import Registry
 from ..rules import Rules
-from .corrections import CorrectedDoc
+from .corrections import CorrectedDoc, as_gold
 
 
 @dataclass
@@ -57,8 +57,7 @@ class Workbench:
         return out
 
     def gold(self, doc_ids: list[str]) -> Gold:
-        return Gold([g for d in doc_ids for g in self.docs[d].human], {d: self.docs[d].text for d in doc_ids},
-                    "segment")
+        return as_gold(self.docs[d] for d in doc_ids)
 
     def align(self, rules: Rules, doc_ids: list[str]) -> list[Aligned]:
         analyses = self.annotate(rules, doc_ids)
@@ -66,7 +65,7 @@ class Workbench:
         for doc_id in doc_ids:
             doc = self.docs[doc_id]
             machine = analyses[doc_id].quotes
-            ev = evaluate(Gold(doc.human, {doc_id: doc.text}, "segment"), machine)
+            ev = evaluate(as_gold([doc]), machine)
             by_id = {q.quote_id: q for q in machine}
             pairs = [(m.gold, by_id[m.pred.quote_id]) for m in ev.matches]
             matched = {q.quote_id for _, q in pairs}
