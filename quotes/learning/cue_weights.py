@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..cues import subject_of
 from ..registry import Registry
@@ -31,17 +31,22 @@ def _speaker_words(name: str) -> set[str]:
     return {w.casefold() for w in name.replace("’", "'").split() if w[:1].isupper() and len(w) > 1}
 
 
+def _sentences(span: Span) -> list[Span]:
+    """The sentences a quote starts and ends in (one, or two when it runs on)."""
+    first, last = span[0].sent, span[-1].sent
+    return [first] if first.start == last.start else [first, last]
+
+
 def _verb_for(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int | None, int | None],
               rules: Rules) -> Token | None:
     """The verb beside a quote whose subject names its speaker: the cue a person saw there."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
-    sents = {span[0].sent.start: span[0].sent, span[-1].sent.start: span[-1].sent}
     inside = lambda t: start <= t.idx < end  # noqa: E731
     names = _speaker_words(speaker)
     best = None
-    for sent in sents.values():
+    for sent in _sentences(span):
         for tok in sent:
             if tok.pos_ != "VERB" or inside(tok) or tok.lemma_.lower() in _NOT_CUES:
                 continue
@@ -65,7 +70,7 @@ def _named_object(doc: Doc, start: int, end: int, speaker: str) -> tuple[int | N
     names = _speaker_words(speaker)
     if span is None or not names:
         return None, None
-    for sent in {span[0].sent.start: span[0].sent, span[-1].sent.start: span[-1].sent}.values():
+    for sent in _sentences(span):
         for tok in sent:
             if tok.dep_ == "pobj" and not start <= tok.idx < end and tok.text.casefold() in names:
                 return tok.left_edge.idx, tok.idx + len(tok)
@@ -110,6 +115,26 @@ def _continuation(a: Aligned, quote_id: str) -> bool:
 
 def _same_speaker(registry: Registry, a: str, b: str) -> bool:
     return registry.canonical(a).casefold() == registry.canonical(b).casefold() or registry.is_variant(a, b)
+
+
+def _add_learned(data: dict, section: str, what: str, found: dict[str, set[str]]) -> list[str]:
+    """New learned cues of `section`, or back over the threshold when they had sunk under it."""
+    if not found:
+        return []
+    entries = data.setdefault(section, {})
+    changes = []
+    for name, docs in sorted(found.items()):
+        entry = entries.get(name)
+        if isinstance(entry, dict):
+            entry["weight"] = max(float(entry.get("weight", 0)), NEW_CUE_WEIGHT)
+            entry["evidence"] = {**(entry.get("evidence") or {}), "added": len(docs)}
+            changes.append(f"{what} '{name}' weight back to {entry['weight']:.2f} (quotes added or given a speaker "
+                           f"in {len(docs)} doc(s))")
+        else:
+            entries[name] = {"weight": NEW_CUE_WEIGHT, "source": "learned", "locked": False, "evidence": len(docs)}
+            changes.append(f"new {what} '{name}' weight {NEW_CUE_WEIGHT:.2f} (quotes added or given a speaker in "
+                           f"{len(docs)} doc(s))")
+    return changes
 
 
 def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[str, Doc]) -> list[str]:
@@ -157,30 +182,6 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
                 phrase = _phrase_for(doc, human.start, human.end, human.speaker, mention, rules)
                 if phrase is not None and phrase not in rules.cue_phrases:
                     phrases[phrase].add(a.doc.doc_id)
-    verbs = data.setdefault("cue_verbs", {})
-    for lemma, docs in sorted(found.items()):
-        entry = verbs.get(lemma)
-        if isinstance(entry, dict):  # a cue that had sunk under the threshold comes back
-            entry["weight"] = max(float(entry.get("weight", 0)), NEW_CUE_WEIGHT)
-            entry["evidence"] = {**(entry.get("evidence") or {}), "added": len(docs)}
-            changes.append(f"cue '{lemma}' weight back to {entry['weight']:.2f} (quotes added or given a speaker "
-                           f"in {len(docs)} doc(s))")
-        else:
-            verbs[lemma] = {"weight": NEW_CUE_WEIGHT, "source": "learned", "locked": False, "evidence": len(docs)}
-            changes.append(f"new cue verb '{lemma}' weight {NEW_CUE_WEIGHT:.2f} (quotes added or given a speaker in "
-                           f"{len(docs)} doc(s))")
-    if phrases:
-        section = data.setdefault("cue_phrases", {})
-        for phrase, docs in sorted(phrases.items()):
-            entry = section.get(phrase)
-            if isinstance(entry, dict):  # sunk under the threshold: it comes back
-                entry["weight"] = max(float(entry.get("weight", 0)), NEW_CUE_WEIGHT)
-                entry["evidence"] = {**(entry.get("evidence") or {}), "added": len(docs)}
-                changes.append(f"cue phrase '{phrase}' weight back to {entry['weight']:.2f} (quotes added or given "
-                               f"a speaker in {len(docs)} doc(s))")
-            else:
-                section[phrase] = {"weight": NEW_CUE_WEIGHT, "source": "learned", "locked": False,
-                                   "evidence": len(docs)}
-                changes.append(f"new cue phrase '{phrase}' weight {NEW_CUE_WEIGHT:.2f} (quotes added or given a "
-                               f"speaker in {len(docs)} doc(s))")
+    changes += _add_learned(data, "cue_verbs", "cue verb", found)
+    changes += _add_learned(data, "cue_phrases", "cue phrase", phrases)
     return changes
