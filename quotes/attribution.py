@@ -220,7 +220,7 @@ class _DocExtractor:
             return
         tok: Token = att.cue.speaker
         att.resolution = self.speakers.resolve(tok)
-        att.entity = self.speakers.entities.get(att.resolution.speaker.lower())
+        att.entity = self.speakers.entity(att.resolution.speaker) if att.resolution.speaker else None
 
     # -- rows ------------------------------------------------------------
 
@@ -274,7 +274,8 @@ class _DocExtractor:
         cue_text = att.cue.text if att.cue is not None and att.pattern != "continuation" else ""
         return Quote(
             doc_id="", quote_id=f"q{n}", start=start, end=end, text=self.text[start:end],
-            type=kind, speaker=res.speaker if res else "", speaker_mention=res.mention if res else "",
+            type=kind, speaker=res.speaker if res else "", speaker_kind=res.kind if res and res.speaker else "",
+            speaker_mention=res.mention if res else "",
             mention_start=res.mention_start if res else None, mention_end=res.mention_end if res else None,
             cue=cue_text, stance=st.label, stance_score=round(st.score, 3), stance_cues=st.readable_cues,
             confidence=round(confidence, 3), rules_version=self.rules.version,

@@ -7,7 +7,7 @@ from typing import Any
 # Column order of every export (CSV, JSONL, DataFrame); the README documents it.
 COLUMNS = [
     "doc_id", "quote_id", "start", "end", "text", "type",
-    "speaker", "speaker_mention", "mention_start", "mention_end",
+    "speaker", "speaker_kind", "speaker_mention", "mention_start", "mention_end",
     "cue", "stance", "stance_score", "stance_cues", "confidence", "rules_version",
 ]
 
@@ -36,6 +36,8 @@ class Quote:
     stance_cues: str = ""
     confidence: float = 0.0
     rules_version: str = ""
+    # last, so that positional construction keeps working; its column stands after `speaker`
+    speaker_kind: str = ""  # person | organisation | group | unnamed; empty when there is no speaker
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
@@ -54,7 +56,7 @@ class Quote:
         for key in ("stance_score", "confidence"):
             value = data.get(key)
             data[key] = 0.0 if value in (None, "") or value != value else float(value)
-        for key in ("speaker", "speaker_mention", "cue", "stance_cues", "rules_version", "type", "stance"):
+        for key in ("speaker", "speaker_kind", "speaker_mention", "cue", "stance_cues", "rules_version", "type", "stance"):
             value = data.get(key)
             if value is None or value != value:  # None or NaN from pandas
                 data[key] = "" if key not in ("type", "stance") else ("direct" if key == "type" else "neutral")

@@ -76,6 +76,28 @@ class Rules:
         return {k: v for k, v in names.items() if v}
 
     @property
+    def role_titles(self) -> dict[str, str]:
+        """Title or synonym -> role noun ("gov" -> governor, "congressman" -> representative); roles map to themselves."""
+        roles = self.data.get("roles") or {}
+        out = {str(w).lower(): str(w).lower() for w in self.data.get("person_roles") or []}
+        out.update({str(k).lower().rstrip("."): str(v).lower() for k, v in (roles.get("titles") or {}).items()})
+        return out
+
+    def role_genders(self, noun: str) -> str | None:
+        """The gender a role noun tells: "congresswoman", "first lady" female, "businessman" male."""
+        noun = noun.lower()
+        explicit = {str(k).lower(): str(v) for k, v in ((self.data.get("roles") or {}).get("genders") or {}).items()}
+        if noun in explicit:
+            return explicit[noun]
+        if noun in self.kinship:
+            return self.kinship[noun]
+        if noun.endswith("woman") or noun.endswith("women"):
+            return "female"
+        if (noun.endswith("man") or noun.endswith("men")) and noun not in ("human", "humans"):
+            return "male"
+        return None
+
+    @property
     def ranking(self) -> dict[str, float]:
         return {str(k): float(v) for k, v in (self.data.get("ranking") or {}).items()}
 

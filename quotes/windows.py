@@ -6,14 +6,19 @@ always belongs to the quote it stands beside.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from .marks import ScannedQuote, paragraphs
+from .names import title_case_line
 
 _SENT_END_TOKENS = {".", "!", "?", "…", "...", "?!", "!!"}
+# page furniture that names nobody who speaks: "By Jo Park", "WASHINGTON --", "FLINT, Mich., Oct. 4 (AP) -"
+_BYLINE = re.compile(r"^\s*(?:by|BY|By)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and)\s+[A-Z][\w.'’ -]*)*\s*\.?\s*$")
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][\w.]*\.?)*(?:,\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?\s*(?:\([A-Za-z]+\))?\s*(?:--|[—–―-])\s*")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,37 @@ class DocLayout:
         self.outer = sorted((q.start - len(q.open_mark), q.end + len(q.close_mark)) for q in quotes if q.depth == 0)
         self._outer_starts = [s for s, _ in self.outer]
         self._tok_starts = [t.idx for t in doc]
+        self.furniture = self._furniture()
+
+    def _outside_quotes(self, start: int, end: int) -> str:
+        parts, pos = [], start
+        for s, e in self.outer:
+            if e <= start or s >= end:
+                continue
+            parts.append(self.text[pos:max(pos, s)])
+            pos = max(pos, e)
+        parts.append(self.text[pos:end])
+        return " ".join(parts)
+
+    def _furniture(self) -> list[tuple[int, int]]:
+        """Character ranges of headlines, section titles, bylines and datelines: no speaker is named there.
+
+        A headline is told by its capitals ("Obama Says Museum Will Tell..."):
+        the parse of such a line makes names of its verbs ("Obama Says").
+        """
+        out = []
+        for ps, pe in self.paras:
+            line = self.text[ps:pe]
+            if title_case_line(self._outside_quotes(ps, pe)) or _BYLINE.match(line):
+                out.append((ps, pe))
+                continue
+            m = _DATELINE.match(line)
+            if m and m.end() < len(line):
+                out.append((ps, ps + m.end()))
+        return out
+
+    def is_furniture(self, char: int) -> bool:
+        return any(s <= char < e for s, e in self.furniture)
 
     def paragraph_of(self, char: int) -> tuple[int, int]:
         k = max(0, bisect_left(self._para_starts, char + 1) - 1)

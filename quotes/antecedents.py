@@ -1,0 +1,92 @@
+"""Rank the antecedents a pronoun may refer to, with weights from the rules.
+
+Candidates are the entities mentioned in the few paragraphs before the
+pronoun (and who spoke there), filtered by kind and gender; each gets features
+whose weights are the rules' `ranking` (re-weighted by `quotes learn`).
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .entities import Entity, EntityTable
+
+PRONOUN_KIND = {
+    "he": ("person", "male"), "him": ("person", "male"), "his": ("person", "male"), "himself": ("person", "male"),
+    "she": ("person", "female"), "her": ("person", "female"), "herself": ("person", "female"),
+    "it": ("organisation", None), "its": ("organisation", None),
+    "they": ("group", None), "them": ("group", None), "their": ("group", None),
+}
+FEATURES = ("recency", "subject", "previous_speaker", "gender_agreement", "named_person", "salience", "paragraph")
+
+
+class AntecedentRanker:
+    """The compatible antecedents of a pronoun, each with its ranking features."""
+
+    def __init__(self, table: EntityTable, weights: dict[str, float], paragraphs_back: int = 3):
+        self.table = table
+        self.doc = table.doc
+        self.layout = table.layout
+        self.weights = weights
+        self.paragraphs_back = paragraphs_back
+        self.speaker_history: list[tuple[int, Entity]] = []  # who spoke, by token position, in text order
+        self._most_mentions = max((len(e.positions) for e in table.entities.values()), default=1) or 1
+
+    def note_speaker(self, position: int, entity: Entity) -> None:
+        self.speaker_history.append((position, entity))
+        self.speaker_history.sort(key=lambda x: x[0])
+
+    def _candidates(self, before: int) -> dict[int, tuple[Entity, int, bool]]:
+        """Entities mentioned before a token: id -> (entity, last position, ever a subject)."""
+        para = self.layout.paragraph_index(self.doc[before].idx)
+        start_para = max(0, para - self.paragraphs_back)
+        limit = self.layout.paras[start_para][0] if self.layout.paras else 0
+        out: dict[int, tuple[Entity, int, bool]] = {}
+        events = [(i, e, i in e.subject_positions) for e in self.table.entities.values() for i in e.positions]
+        events += [(i, e, True) for i, e in self.speaker_history]
+        for i, e, subj in events:
+            if i < before and self.doc[i].idx >= limit:
+                old = out.get(id(e))
+                if old is None or i > old[1]:
+                    out[id(e)] = (e, i, subj or (old[2] if old else False))
+                elif subj:
+                    out[id(e)] = (old[0], old[1], True)
+        return out
+
+    def ranked(self, tok: Token) -> list[tuple[Entity, dict[str, float]]]:
+        """The compatible antecedents of a pronoun with their features, most recent first."""
+        kind, gender = PRONOUN_KIND.get(tok.lower_, ("person", None))
+        cands = self._candidates(tok.i)
+        last_speaker = next((e for i, e in reversed(self.speaker_history) if i < tok.i), None)
+        para = self.layout.paragraph_index(tok.idx)
+        out = []
+        for rank, (e, last, is_subject) in enumerate(sorted(cands.values(), key=lambda c: -c[1])):
+            if kind == "person" and e.kind != "person":
+                continue
+            if kind == "organisation" and e.kind != "organisation":
+                continue
+            if gender and e.gender and e.gender != gender:
+                continue
+            near = para - self.layout.paragraph_index(self.doc[last].idx) <= 1
+            out.append((e, {
+                "recency": 1.0 / (1 + rank),
+                "subject": float(is_subject),
+                "previous_speaker": float(e is last_speaker),
+                "gender_agreement": 1.0 if gender and e.gender == gender else 0.5 if gender and not e.gender else 0.0,
+                "named_person": float(len(e.tokens) > 1),
+                "salience": len(e.positions) / self._most_mentions,
+                "paragraph": float(near),
+            }))
+        return out
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+    def best(self, tok: Token) -> tuple[Entity | None, float]:
+        """The best antecedent and how far it leads the next one (0 to 1), the margin behind `confidence`."""
+        scored = sorted(((self.score(f), k, e) for k, (e, f) in enumerate(self.ranked(tok))), key=lambda x: (-x[0], x[1]))
+        if not scored:
+            return None, 0.0
+        if len(scored) == 1:
+            return scored[0][2], 1.0
+        lead = scored[0][0] - scored[1][0]
+        return scored[0][2], min(1.0, lead / 2.0)

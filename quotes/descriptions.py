@@ -1,0 +1,254 @@
+"""Descriptions resolved to the entity the document names, or kept as an unnamed source.
+
+"the Indiana governor" is the person the text called a governor of Indiana;
+"the commission" the one organisation named a commission; "the IMF report"
+the IMF; "NASA officials" NASA; "his mother" the relative the text named;
+"63 percent of voters" the voters. A definite role the text never gave anyone
+("the New York businessman") goes to the most salient person it fits, with a
+low certainty. What nothing resolves is an unnamed source: its description.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from spacy.tokens import Token
+
+from .antecedents import AntecedentRanker
+from .entities import Entity, EntityTable
+from .kinship import Relatives
+from .registry import Registry
+from .rules import Rules
+
+_OWNER_PREPS = ("of", "from", "by", "for", "at", "with", "in")
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a description refers to: an entity with a certainty, or an unnamed source's words."""
+
+    entity: Entity | None
+    certainty: float
+    unnamed: str = ""
+    head: Token | None = None  # the token whose noun phrase is the description
+
+
+class Describer:
+    def __init__(self, table: EntityTable, ranker: AntecedentRanker, relatives: Relatives, rules: Rules,
+                 registry: Registry, entity_of: Callable[[Token], Entity | None]):
+        self.table = table
+        self.doc = table.doc
+        self.ranker = ranker
+        self.relatives = relatives
+        self.rules = rules
+        self.registry = registry
+        self.entity_of = entity_of
+        self.org_roles = rules.words("org_roles")
+        self.documents = rules.words("document_nouns")
+        self.quantities = rules.words("quantity_nouns")
+        self.person_roles = rules.words("person_roles")
+        self.ignored = rules.words("role_qualifiers_ignored")
+
+    def describe(self, tok: Token) -> Described:
+        tok = self._past_quantity(tok)
+        lemma = tok.lemma_.lower()
+        owner = self._owner(tok)
+        if lemma in self.org_roles or tok.lower_ in self.org_roles:
+            found = self._org_role(tok, lemma, owner)
+            if found is not None:
+                return found
+        if lemma in self.rules.kinship and owner is not None:
+            rel = self.relatives.relative(lemma, owner)
+            if rel is not None:
+                return Described(rel, 0.9, head=tok)
+        if lemma in self.documents:
+            found = self._document(tok, lemma, owner)
+            if found is not None:
+                return found
+        if tok.pos_ in ("NOUN", "PROPN"):
+            found = self._role(tok)
+            if found is not None:
+                return found
+            found = self._organisation_noun(tok, lemma)
+            if found is not None:
+                return found
+            alias = self.registry.lookup(self.noun_phrase_text(tok))
+            if alias:
+                entity = self.table.get(alias) or self.table.attach(alias.split(), "organisation", "ORG")
+                return Described(entity, 0.8, head=tok)
+            found = self._salient_person(tok, lemma)
+            if found is not None:
+                return found
+        return Described(None, 0.6, self.unnamed_words(tok), tok)
+
+    # -- the kinds of description ---------------------------------------------------
+
+    def _past_quantity(self, tok: Token) -> Token:
+        """'63 percent of voters', 'a majority of Americans': the source is the people counted."""
+        for _ in range(3):
+            if tok.lemma_.lower() not in self.quantities and tok.pos_ != "NUM":
+                return tok
+            nxt = None
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    nxt = next((p for p in prep.children if p.dep_ == "pobj"), None)
+            if nxt is None:
+                return tok
+            tok = nxt
+        return tok
+
+    def _owner(self, tok: Token) -> Entity | None:
+        """Whose the description is: 'Smith's', 'his', 'the Clinton (campaign)', 'of the IMF'."""
+        for child in tok.children:
+            if child.dep_ == "poss":
+                return self.entity_of(child)
+        for child in tok.lefts:
+            if child.dep_ in ("compound", "nmod") and child.pos_ == "PROPN":
+                e = self.entity_of(child)
+                if e is not None:
+                    return e
+        for child in tok.rights:
+            if child.dep_ == "prep" and child.lower_ in _OWNER_PREPS:
+                for p in child.children:
+                    if p.dep_ == "pobj":
+                        e = self.entity_of(p) if p.pos_ in ("PROPN", "PRON") else self._org_noun_entity(p)
+                        if e is not None:
+                            return e
+        return None
+
+    def _org_role(self, tok: Token, lemma: str, owner: Entity | None) -> Described | None:
+        """'NASA officials', 'a spokesman for NASA', 'the Clinton campaign', 'his campaign'."""
+        if owner is None:
+            return None
+        if owner.kind == "organisation":
+            return Described(owner, 0.9, head=tok)
+        if owner.kind == "person" and lemma == "campaign":
+            entity = self.table.attach([owner.tokens[-1], "campaign"], "organisation", "ORG")
+            return Described(entity, 0.85, head=tok)
+        return None
+
+    def _document(self, tok: Token, lemma: str, owner: Entity | None) -> Described | None:
+        """A report, ruling or letter speaks for whoever issued it: 'the IMF report', 'Smith's letter'."""
+        if owner is not None:
+            return Described(owner, 0.85, head=tok)
+        # "the report" after "a report by the Tax Policy Center": the nearest earlier one with an issuer
+        issuer = None
+        for prev in self.doc[max(0, tok.i - 400):tok.i]:
+            if prev.lemma_.lower() == lemma and prev.pos_ == "NOUN" and not self.table.layout.in_quote(prev.idx):
+                issuer = self._owner(prev) or issuer
+        return Described(issuer, 0.6, head=tok) if issuer is not None else None
+
+    def _role(self, tok: Token) -> Described | None:
+        """A role the text gave a named entity: 'the Indiana governor' after 'Indiana Gov. Mike Pence'."""
+        noun, mods = self.table.role_of(tok)
+        mods = {m for m in mods if m not in self.ignored}
+        owner_words: set[str] = set()
+        for child in tok.children:
+            if child.dep_ == "poss":
+                owner = self.entity_of(child)
+                if owner is not None:
+                    owner_words = {w.lower() for w in owner.tokens}
+                    mods = {m for m in mods if m != child.lower_} | {owner.tokens[-1].lower()}
+        hits = self.table.with_role(noun, mods)
+        if not hits and owner_words:
+            hits = self.table.with_role(noun, set())
+            hits = [e for e in hits if any(owner_words & r for r in e.roles.values())]
+        if len(hits) == 1:
+            return Described(hits[0], 0.85, head=tok)
+        if hits:
+            return Described(self._nearest(hits, tok.i), 0.7, head=tok)
+        return None
+
+    def _org_noun_entity(self, tok: Token) -> Entity | None:
+        found = self._organisation_noun(tok, tok.lemma_.lower())
+        return found.entity if found else None
+
+    def _organisation_noun(self, tok: Token, lemma: str) -> Described | None:
+        """'the commission' for the one organisation whose name holds the word, or that the text called so."""
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and tok.pos_ != "PROPN":
+            return None
+        words = {tok.lower_, lemma}
+        _, mods = self.table.role_of(tok)
+        mods -= self.ignored
+
+        def fits(e: Entity) -> bool:
+            known = {w.lower() for w in e.tokens} | {m for r in e.roles.values() for m in r}
+            return bool(words & {w.lower() for w in e.tokens} or words & set(e.roles)) and mods <= known
+
+        hits = [e for e in self.table.entities.values() if e.kind == "organisation" and e.positions
+                and len(e.tokens) > 1 and fits(e)]
+        if not hits:
+            return None
+        if len(hits) == 1:
+            return Described(hits[0], 0.8, head=tok)
+        named_by_role = [e for e in hits if words & set(e.roles)]
+        if len(named_by_role) == 1:
+            return Described(named_by_role[0], 0.75, head=tok)
+        return Described(self._nearest(hits, tok.i), 0.6, head=tok)
+
+    def _salient_person(self, tok: Token, lemma: str) -> Described | None:
+        """'the New York businessman' in a text that never called anyone so: the most salient person it fits."""
+        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+        if not definite or not (lemma in self.person_roles or lemma.endswith(("man", "woman"))):
+            return None
+        gender = self.rules.role_genders(lemma) or self.rules.role_genders(tok.lower_)
+        noun = self.table.role_words.get(lemma, lemma)
+        cands = []
+        for e in self.table.entities.values():
+            if e.kind != "person" or not e.positions or (gender and e.gender and e.gender != gender):
+                continue
+            if e.roles and noun not in e.roles and any(r in self.person_roles for r in e.roles) and len(e.positions) < 3:
+                continue  # a minor figure the text gave another role
+            before = [p for p in e.positions if p < tok.i]
+            if not before:
+                continue
+            cands.append((len(e.positions) + 2 * len(before) / max(1, len(e.positions)), before[-1], e))
+        if not cands:
+            return None
+        cands.sort(key=lambda c: (-c[0], -c[1]))
+        return Described(cands[0][2], 0.45, head=tok)
+
+    def _nearest(self, entities: list[Entity], i: int) -> Entity:
+        def distance(e: Entity) -> tuple[int, int]:
+            before = [p for p in e.positions if p < i]
+            return (0, i - before[-1]) if before else (1, min(abs(p - i) for p in e.positions))
+        return min(entities, key=distance)
+
+    # -- the words of an unnamed source ------------------------------------------------
+
+    def noun_phrase(self, tok: Token) -> tuple[int, int]:
+        """Token range of the noun phrase headed by `tok`, without clauses or appositions."""
+        start = tok.i
+        for left in tok.lefts:
+            if left.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "advmod") \
+                    and not left.is_punct:
+                start = min(start, left.left_edge.i)
+        end = tok.i + 1
+        for right in tok.rights:
+            if right.dep_ in ("flat", "compound") or right.dep_ == "case":
+                end = max(end, right.right_edge.i + 1)
+            else:
+                break
+        while start < tok.i and self.doc[start].is_punct:
+            start += 1
+        return start, end
+
+    def noun_phrase_text(self, tok: Token) -> str:
+        s, e = self.noun_phrase(tok)
+        return self.doc[s:e].text
+
+    def unnamed_words(self, tok: Token) -> str:
+        """The description without its article or numbers, a pronoun owner named: "Smith's former aide"."""
+        s, e = self.noun_phrase(tok)
+        words = []
+        for t in self.doc[s:e]:
+            if t.dep_ in ("det", "nummod", "quantmod") or t.is_punct or t.pos_ == "NUM":
+                continue
+            if t.dep_ == "poss" and t.pos_ == "PRON":
+                owner, _ = self.ranker.best(t)
+                if owner is not None:
+                    words.append(f"{owner.name}'s ")
+                    continue
+            words.append(t.text_with_ws)
+        text = " ".join("".join(words).split()) or self.doc[s:e].text
+        return self.registry.lookup(text) or text

@@ -1,0 +1,395 @@
+"""The people and organisations one document names: built once per document, before any quote.
+
+Each entity has its canonical name (the fullest form the document gives,
+titles and middle initials aside), its kind, gender, the roles the text gives
+it ("Indiana Gov. Mike Pence" is a governor, "David Axelrod, Obama's former
+strategist" a strategist), its acronym, and where it is mentioned. Headlines,
+bylines and datelines create no entity: a title-case line makes names of its
+verbs ("Obama Says"); a name there only counts when the body names it too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .names import acronym, drop_middle_initials, is_initial, looks_like_acronym, name_tokens, span_text
+from .registry import Registry, name_key
+from .rules import Rules
+from .windows import DocLayout
+
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+ORG_LABELS = {"ORG", "FAC", "GPE", "NORP"}
+_ROLE_POS = {"NOUN", "ADJ", "PROPN"}
+
+
+@dataclass
+class Entity:
+    """A speaker candidate the document knows: a person or an organisation."""
+
+    name: str
+    kind: str = "person"
+    gender: str | None = None
+    roles: dict[str, set[str]] = field(default_factory=dict)  # role noun -> words that qualify it
+    positions: list[int] = field(default_factory=list)  # token indices of its mentions outside quotes
+    subject_positions: set[int] = field(default_factory=set)
+    forms: set[str] = field(default_factory=set)  # the name keys it is written as
+    registered: bool = False  # the registry knows it
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.name.split()
+
+    @property
+    def descriptions(self) -> set[str]:
+        return set(self.roles)
+
+    def add_role(self, noun: str, modifiers: set[str]) -> None:
+        self.roles.setdefault(noun, set()).update(modifiers)
+
+    @property
+    def acronym(self) -> str | None:
+        return acronym(self.name) if self.kind == "organisation" else None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in the text: its tokens, its cleaned words, the label the NER gave it."""
+
+    span: Span
+    words: list[str]
+    name: str
+    label: str
+    titles: tuple[str, ...]
+    furniture: bool
+
+
+class EntityTable:
+    """Every person and organisation of one document, and which tokens name them."""
+
+    def __init__(self, doc: Doc, layout: DocLayout, rules: Rules, registry: Registry):
+        self.doc = doc
+        self.layout = layout
+        self.rules = rules
+        self.registry = registry
+        self.titles = rules.words("name_titles")
+        self.role_words = rules.role_titles
+        self.first_names = rules.first_names
+        self.entities: dict[str, Entity] = {}
+        self.token_entity: dict[int, Entity] = {}
+        self._by_acronym: dict[str, Entity] = {}
+        self._build()
+
+    # -- building ------------------------------------------------------------
+
+    def _build(self) -> None:
+        mentions = self._mentions()
+        body = [m for m in mentions if not m.furniture]
+        # full names first, so that short forms attach to them
+        body.sort(key=lambda m: (-len(m.words), m.span.start))
+        for m in body:
+            entity = self.attach(m.words, self._kind(m), m.label, m.span)
+            self._note(entity, m)
+        for m in mentions:
+            if m.furniture:
+                entity = self._known_within(m)
+                if entity is not None:
+                    self._note(entity, m, position=False)
+        for entity in self.entities.values():
+            entity.positions.sort()
+        self._roles()
+        self._genders()
+
+    def _mentions(self) -> list[Mention]:
+        out = []
+        taken: set[int] = set()
+        for ent in self.doc.ents:
+            if ent.label_ not in NAME_LABELS or self.layout.in_quote(ent.start_char):
+                continue
+            m = self._mention(ent, ent.label_)
+            if m is not None:
+                out.append(m)
+                taken.update(range(ent.start, ent.end))
+        out.extend(self._first_name_chains(taken))
+        return out
+
+    def _mention(self, span: Span, label: str) -> Mention | None:
+        person = label == "PERSON"
+        toks, stripped = name_tokens(span, self.titles | set(self.role_words) if person else frozenset({"the", "a", "an"}),
+                                     person)
+        if not toks:
+            return None
+        words = [t.text for t in toks]
+        if any("/" in w or "@" in w[1:] for w in words) or not any(w[:1].isupper() for w in words):
+            return None
+        if all(w.isdigit() for w in words):
+            return None
+        name = span_text(toks)
+        return Mention(self.doc[toks[0].i:toks[-1].i + 1], name.split(), name, label, tuple(stripped),
+                       self.layout.is_furniture(toks[0].idx))
+
+    def _first_name_chains(self, taken: set[int]) -> list[Mention]:
+        """Names the NER missed: a run of proper nouns that starts with a known first name."""
+        out = []
+        doc = self.doc
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if tok.pos_ == "PROPN" and tok.lower_ in self.first_names and i not in taken and not self.layout.in_quote(tok.idx):
+                j = i + 1
+                while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and j not in taken:
+                    j += 1
+                if j - i >= 2:
+                    m = self._mention(doc[i:j], "PERSON")
+                    if m is not None:
+                        out.append(m)
+                i = j
+            else:
+                i += 1
+        return out
+
+    def _kind(self, m: Mention) -> str:
+        if m.label == "PERSON":
+            return "person"
+        if m.label in ("GPE", "NORP") and len(m.words) == 1:
+            return "organisation"
+        return "organisation"
+
+    def _note(self, entity: Entity, m: Mention, position: bool = True) -> None:
+        for tok in m.span:
+            self.token_entity[tok.i] = entity
+        for tok in self.doc[max(0, m.span.start - len(m.titles) - 1):m.span.start]:
+            if tok.lower_ in self.titles and not tok.is_punct:
+                self.token_entity.setdefault(tok.i, entity)
+                if position:
+                    self._title_role(entity, tok.lower_)
+        entity.forms.add(name_key(m.name))
+        if not position:
+            return
+        root = m.span.root
+        entity.positions.append(root.i)
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            entity.subject_positions.add(root.i)
+        roles = [t for t in m.titles if self._role_word(t)]
+        for title in roles:
+            self._title_role(entity, title, set(m.titles) - {title, "the", "a", "an"} if title == roles[-1] else set())
+
+    def _known_within(self, m: Mention) -> Entity | None:
+        """A headline name counts when it is, or holds, a name the body gives ("Rip Donald Trump" holds Trump)."""
+        words = m.words
+        for n in range(len(words), 0, -1):
+            for k in range(len(words) - n + 1):
+                found = self.find(words[k:k + n])
+                if found is not None and (n > 1 or found.kind == "person" or len(found.tokens) == 1):
+                    return found
+        return None
+
+    # -- finding and attaching names --------------------------------------------
+
+    def find(self, words: list[str], gender: str | None = None) -> Entity | None:
+        """The entity a name refers to: the same name, a registry alias, a surname, a first name or an acronym."""
+        key = name_key(" ".join(words))
+        if key in self.entities:
+            return self.entities[key]
+        short = name_key(drop_middle_initials(" ".join(words)))
+        if short in self.entities:
+            return self.entities[short]
+        for e in self.entities.values():
+            if key in e.forms:
+                return e
+        canonical = self.registry.lookup(" ".join(words))
+        if canonical and name_key(canonical) in self.entities:
+            return self.entities[name_key(canonical)]
+        if len(words) == 1 and looks_like_acronym(words[0]):
+            hit = self._by_acronym.get(words[0].replace(".", "").upper())
+            if hit is not None:
+                return hit
+        hits = self._partial_matches(words)
+        if gender:
+            hits = [e for e in hits if e.gender in (None, gender)] or ([] if len(hits) > 0 else hits)
+        if canonical and hits and not any(e.registered for e in hits):
+            return None  # "Obama" is the registry's Barack Obama, not the Michelle Obama the text names
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            # prefer surnames over first names, then the most mentioned
+            lw = [w.lower() for w in words]
+            surname = [e for e in hits if [w.lower() for w in e.tokens[-len(lw):]] == lw]
+            return max(surname or hits, key=lambda e: len(e.positions))
+        return None
+
+    def _partial_matches(self, words: list[str]) -> list[Entity]:
+        """Persons whose full name ends (surname) or starts (first name) with these words, and organisations
+        whose name ends with them ("the Times" for the New York Times)."""
+        n = len(words)
+        lw = [w.lower() for w in words if not is_initial(w)] or [w.lower() for w in words]
+        n = len(lw)
+        hits = []
+        for e in self.entities.values():
+            toks = [w.lower() for w in e.tokens if not is_initial(w)]
+            if len(toks) <= n:
+                continue
+            if e.kind == "person" and (toks[-n:] == lw or toks[:n] == lw):
+                hits.append(e)
+            elif e.kind == "organisation" and toks[-n:] == lw and words[0][:1].isupper() and not self._common(words):
+                hits.append(e)
+        return hits
+
+    def _common(self, words: list[str]) -> bool:
+        """A last word organisations share ("Party", "Committee"), not a short form of one of them."""
+        return len(words) == 1 and words[0].lower() in self.rules.words("org_generic_words")
+
+    def attach(self, words: list[str], kind: str, label: str, span: Span | None = None) -> Entity:
+        """The entity these name words belong to, created when the document had none."""
+        gender = self._title_gender(span) if span is not None else None
+        found = self.find(words, gender)
+        if found is not None:
+            if kind == "person" and found.kind == "organisation" and label == "PERSON" and not found.registered \
+                    and len(found.tokens) == 1:
+                found.kind = "person"  # a surname the NER first took for an organisation
+            return found
+        name = drop_middle_initials(" ".join(words))
+        entry = self.registry.entry(name) or self.registry.entry(" ".join(words))
+        if entry is not None:
+            name, kind = entry.name, entry.kind
+        key = name_key(name)
+        if key in self.entities:
+            return self.entities[key]
+        if entry is None and kind == "organisation" and label == "ORG" and len(words) >= 2 \
+                and words[0].lower() in self.first_names:
+            kind = "person"  # the NER calls some names ORG: a known first name says otherwise
+        entity = Entity(name, kind, entry.gender if entry else gender, registered=entry is not None)
+        entity.forms.add(name_key(" ".join(words)))
+        self.entities[key] = entity
+        if entity.acronym:
+            self._by_acronym.setdefault(entity.acronym, entity)
+        return entity
+
+    def _title_gender(self, span: Span) -> str | None:
+        """'Mr. Obama' is a man, 'Mrs. Obama' a woman."""
+        titles = self.rules.gender_titles
+        for tok in self.doc[max(0, span.start - 2):span.start + 1]:
+            if tok.lower_ in titles:
+                return titles[tok.lower_]
+        return None
+
+    # -- roles -------------------------------------------------------------------
+
+    def _role_word(self, word: str) -> str | None:
+        return self.role_words.get(word.rstrip(".")) or self.role_words.get(word)
+
+    def _title_role(self, entity: Entity, title: str, modifiers: set[str] | None = None) -> None:
+        role = self._role_word(title)
+        if role:
+            entity.add_role(role, {m.rstrip(".") for m in modifiers or ()})
+
+    def _roles(self) -> None:
+        """Role nouns the text gives a named entity: before the name, in apposition, or as its head."""
+        for i, entity in list(self.token_entity.items()):
+            tok = self.doc[i]
+            if self.layout.in_quote(tok.idx) or self.layout.is_furniture(tok.idx):
+                continue
+            if i + 1 < len(self.doc) and self.token_entity.get(i + 1) is entity:
+                continue  # the last token of the name carries its relations
+            self._left_role(entity, tok)
+            for child in tok.children:
+                if child.dep_ == "appos" and child.pos_ == "NOUN":
+                    entity.add_role(*self.role_of(child))
+            if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
+                entity.add_role(*self.role_of(tok.head))
+            if tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and entity.kind == "person" \
+                    and tok.head.lemma_.lower() in self.role_words.values():
+                entity.add_role(*self.role_of(tok.head))
+
+    def _left_role(self, entity: Entity, tok: Token) -> None:
+        """'Republican presidential nominee Donald Trump', 'Indiana Gov. Mike Pence'."""
+        k = tok.i - 1
+        while k >= 0 and self.token_entity.get(k) is entity:
+            k -= 1
+        run: list[Token] = []
+        while k >= 0:
+            t = self.doc[k]
+            if t.is_punct and t.text not in ("-",) or t.pos_ in ("DET", "VERB", "AUX", "ADP", "PRON", "CCONJ") \
+                    or "\n" in t.whitespace_ or self.layout.in_quote(t.idx):
+                break
+            if k in self.token_entity and self.token_entity[k] is not entity and t.pos_ == "PROPN" \
+                    and self.token_entity[k].kind == "person":
+                break
+            if t.pos_ not in _ROLE_POS and t.lower_ not in self.titles:
+                break
+            run.insert(0, t)
+            k -= 1
+        heads = [t for t in run if t.pos_ == "NOUN" or self.role_words.get(t.lower_.rstrip("."))]
+        if not heads:
+            return
+        head = heads[-1]
+        noun = self.role_words.get(head.lower_.rstrip(".")) or head.lemma_.lower()
+        mods = {t.lower_.rstrip(".") for t in run if t.i != head.i and not t.is_punct}
+        entity.add_role(noun, mods)
+
+    def role_of(self, noun: Token) -> tuple[str, set[str]]:
+        """A role noun and the words that qualify it ("the Indiana governor" -> governor, {indiana})."""
+        mods = set()
+        for t in noun.subtree:
+            if t.i < noun.i and t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") and not t.is_punct:
+                mods.add(t.lower_.rstrip("."))
+        lemma = noun.lemma_.lower()
+        return self.role_words.get(lemma, lemma), mods
+
+    # -- gender ------------------------------------------------------------------
+
+    def _genders(self) -> None:
+        titles = self.rules.gender_titles
+        role_gender = self.rules.role_genders
+        for entity in self.entities.values():
+            if entity.kind != "person" or entity.gender:
+                continue
+            first = entity.tokens[0].lower()
+            if first in self.first_names:
+                entity.gender = self.first_names[first]
+                continue
+            for pos in entity.positions:
+                if pos > 0 and self.doc[pos - 1].lower_ in titles:
+                    entity.gender = titles[self.doc[pos - 1].lower_]
+            for role in entity.roles:
+                entity.gender = entity.gender or role_gender(role)
+            if not entity.gender:
+                entity.gender = self._pronoun_evidence(entity)
+
+    def _pronoun_evidence(self, entity: Entity) -> str | None:
+        """Gender from the pronouns of sentences where this person is the only one named."""
+        votes = {"male": 0, "female": 0}
+        for pos in entity.positions:
+            sent = self.doc[pos].sent
+            others = {e.name for j, e in self.token_entity.items()
+                      if sent.start <= j < sent.end and e.kind == "person" and e is not entity}
+            if others:
+                continue
+            for t in sent:
+                if t.i > pos and not self.layout.in_quote(t.idx):
+                    g = {"he": "male", "his": "male", "him": "male", "she": "female", "her": "female"}.get(t.lower_)
+                    if g:
+                        votes[g] += 1
+        if votes["male"] != votes["female"]:
+            return max(votes, key=votes.get)
+        return None
+
+    # -- queries -------------------------------------------------------------------
+
+    def names(self) -> dict[str, str]:
+        """Every person and organisation the document names: canonical name -> kind."""
+        return {e.name: e.kind for e in self.entities.values() if e.positions}
+
+    def get(self, name: str) -> Entity | None:
+        return self.entities.get(name_key(name))
+
+    def with_role(self, noun: str, modifiers: set[str], kind: str | None = None) -> list[Entity]:
+        """Entities the text gave this role, whose qualifiers do not contradict the description's."""
+        out = []
+        for e in self.entities.values():
+            if noun not in e.roles or (kind and e.kind != kind) or not e.positions:
+                continue
+            known = e.roles[noun] | {w.lower() for w in e.tokens} | {m for r in e.roles.values() for m in r}
+            if modifiers <= known:
+                out.append(e)
+        return out
