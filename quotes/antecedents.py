@@ -35,10 +35,11 @@ class AntecedentRanker:
         self.speaker_history.append((position, entity))
         self.speaker_history.sort(key=lambda x: x[0])
 
-    def _candidates(self, before: int) -> dict[int, tuple[Entity, int, bool]]:
-        """Entities mentioned before a token: id -> (entity, last position, ever a subject)."""
+    def _candidates(self, before: int, whole: bool = False) -> dict[int, tuple[Entity, int, bool]]:
+        """Entities mentioned before a token, in the last few paragraphs (or the `whole` text before it):
+        id -> (entity, last position, ever a subject)."""
         para = self.layout.paragraph_index(self.doc[before].idx)
-        start_para = max(0, para - self.paragraphs_back)
+        start_para = 0 if whole else max(0, para - self.paragraphs_back)
         limit = self.layout.paras[start_para][0] if self.layout.paras else 0
         out: dict[int, tuple[Entity, int, bool]] = {}
         events = [(i, e, i in e.subject_positions) for e in self.table.entities.values() for i in e.positions]
@@ -55,14 +56,19 @@ class AntecedentRanker:
     def ranked(self, tok: Token) -> list[tuple[Entity, dict[str, float]]]:
         """The compatible antecedents of a pronoun with their features, most recent first."""
         kind, gender = PRONOUN_KIND.get(tok.lower_, ("person", None))
-        cands = self._candidates(tok.i)
+        out = self._ranked(tok, kind, gender, self._candidates(tok.i))
+        # a profile names its subject once and then says "she" for pages: look further back
+        return out or self._ranked(tok, kind, gender, self._candidates(tok.i, whole=True))
+
+    def _ranked(self, tok: Token, kind: str, gender: str | None,
+                cands: dict[int, tuple[Entity, int, bool]]) -> list[tuple[Entity, dict[str, float]]]:
         last_speaker = next((e for i, e in reversed(self.speaker_history) if i < tok.i), None)
         para = self.layout.paragraph_index(tok.idx)
         out = []
         for rank, (e, last, is_subject) in enumerate(sorted(cands.values(), key=lambda c: -c[1])):
-            if kind == "person" and e.kind != "person":
+            if kind in ("person", "organisation") and e.kind != kind:
                 continue
-            if kind == "organisation" and e.kind != "organisation":
+            if kind == "group" and e.kind not in ("group", "organisation"):
                 continue
             if gender and e.gender and e.gender != gender:
                 continue

@@ -207,7 +207,7 @@ class _DocExtractor:
         out = []
         for tok in self.doc:
             if is_cue_verb(tok, self.rules) and self.outside(tok):
-                subj = subject_of(tok, self.outside)
+                subj = subject_of(tok, self.outside, rules=self.rules)
                 if subj is not None:
                     if subj.i in self.speakers.token_entity:
                         self.speakers.note_speaker(subj.i, self.speakers.token_entity[subj.i])

@@ -64,7 +64,7 @@ def same_paragraph(a: Token, b: Token) -> bool:
     return not any("\n" in t.text or "\n" in t.whitespace_ for t in a.doc[lo:hi])
 
 
-def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3) -> Token | None:
+def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3, rules: Rules | None = None) -> Token | None:
     """The speaker of a cue verb: its subject, or that of the verb it depends on."""
     v = verb
     near = outside
@@ -89,6 +89,9 @@ def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3
                 if (child.dep_ in ("dobj", "attr", "npadvmod", "oprd") and child.pos_ == "PROPN" and outside(child)
                         and child.ent_type_ not in NOT_SPEAKER_ENTS):
                     return child
+        if v.dep_ == "acl" and v.head.pos_ in ("PROPN", "NOUN") and outside(v.head) and v.i == verb.i \
+                and rules is not None and plausible_speaker(v.head, rules):
+            return v.head  # "footage of Jo Park asking, '...'": the participle's noun speaks
         if v.dep_ in CLIMB_DEPS and v.head.i != v.i:
             head = v.head
             # "despite admitting ...": climb over the preposition to the clause's verb
@@ -165,7 +168,7 @@ def verb_cues(window: Window, rules: Rules, outside: Callable[[Token], bool]) ->
     out = []
     for tok in window.tokens:
         if is_cue_verb(tok, rules):
-            speaker = subject_of(tok, outside) or nearest_name(window.tokens, tok, outside)
+            speaker = subject_of(tok, outside, rules=rules) or nearest_name(window.tokens, tok, outside)
             relay = any(_is_relay(t, rules) for t in tok.subtree if window.start <= t.idx < window.end)
             out.append(Cue(tok.text, tok, speaker, "verb", rules.cue_verbs[tok.lemma_.lower()], relay))
     return out
@@ -193,12 +196,12 @@ def intro_cue(window: Window, rules: Rules, outside: Callable[[Token], bool]) ->
             while head.dep_ in ("pobj", "prep", "dobj", "compound") and head.head.i != head.i:
                 head = head.head
             if head.pos_ in ("VERB", "AUX"):
-                return Cue(tok.text, head, subject_of(head, outside), "colon", 0.8)
+                return Cue(tok.text, head, subject_of(head, outside, rules=rules), "colon", 0.8)
     if toks[-1].text != ":":
         return None
     verbs = [t for t in toks if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
     for verb in reversed(verbs):
-        speaker = subject_of(verb, outside)
+        speaker = subject_of(verb, outside, rules=rules)
         if speaker is not None:
             return Cue(verb.text, verb, speaker, "colon", 0.7)
     # a bare name and a colon: "Smith on the vote: ...", the name nearest the colon
@@ -221,7 +224,8 @@ def plausible_speaker(tok: Token, rules: Rules) -> bool:
         return True
     if any(t.ent_type_ in ("PERSON", "ORG") for t in tok.subtree):
         return True  # "the Clinton campaign", "officials at the Pentagon"
-    return tok.lemma_.lower() in rules.words("speaker_nouns") or tok.lower_ in rules.words("speaker_nouns")
+    nouns = rules.speaker_nouns
+    return tok.lemma_.lower() in nouns or tok.lower_ in nouns
 
 
 def _climbs(node: Token) -> bool:
@@ -246,6 +250,7 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
     fallback: Cue | None = None
     for root in roots[:3]:
         node = root
+        found: Cue | None = None
         for _ in range(max_up):
             if node.head.i == node.i or not _climbs(node):
                 break
@@ -253,14 +258,33 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
             if node.i in inside:
                 continue
             if is_cue_verb(node, rules) and outside(node):
-                return Cue(node.text, node, subject_of(node, outside), "tree", rules.cue_verbs[node.lemma_.lower()])
-            if node.lower_ == "according":
+                cue = Cue(node.text, node, subject_of(node, outside, rules=rules), "tree", rules.cue_verbs[node.lemma_.lower()])
+                # a report inside a report belongs to the outer source: "Smith said Jones called it 'reckless'"
+                if found is None or cue.speaker is not None:
+                    found = cue
+                continue
+            if node.lower_ == "according" and found is None:
                 for child in node.children:
                     for p in child.children:
                         if p.dep_ == "pobj":
                             return Cue("according to", node, p, "tree", rules.cue_phrases.get("according to", 1.0))
-            if fallback is None and node.pos_ == "VERB" and outside(node):
-                subj = subject_of(node, outside)
+            if fallback is None and found is None and node.pos_ == "VERB" and outside(node):
+                subj = subject_of(node, outside, rules=rules)
                 if subj is not None and plausible_speaker(subj, rules):
                     fallback = Cue(node.text, node, subj, "clause", 0.5)
+        if found is not None:
+            return _parenthetical(node, found, rules, outside)
     return fallback
+
+
+def _parenthetical(top: Token, found: Cue, rules: Rules, outside: Callable[[Token], bool]) -> Cue:
+    """ "X, Mr. Obama said, believe 'Y'": a reporting clause hung on the sentence's root speaks for all of it."""
+    root = top
+    while root.head.i != root.i:
+        root = root.head
+    for child in root.children:
+        if child.dep_ == "parataxis" and is_cue_verb(child, rules) and outside(child):
+            subj = subject_of(child, outside, rules=rules)
+            if subj is not None and subj.pos_ in ("PROPN", "PRON"):
+                return Cue(child.text, child, subj, "tree", rules.cue_verbs[child.lemma_.lower()])
+    return found

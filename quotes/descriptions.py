@@ -131,6 +131,16 @@ class Describer:
         """A report, ruling or letter speaks for whoever issued it: 'the IMF report', 'Smith's letter'."""
         if owner is not None:
             return Described(owner, 0.85, head=tok)
+        if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
+            # "the council issued a statement calling ...": whoever issued it
+            subj = next((c for c in tok.head.children if c.dep_ in ("nsubj", "agent")), None)
+            if subj is not None and subj.dep_ == "agent":
+                subj = next((p for p in subj.children if p.dep_ == "pobj"), None)
+            issuer = self.entity_of(subj) if subj is not None and subj.pos_ in ("PROPN", "PRON") else None
+            if issuer is None and subj is not None and subj.pos_ == "NOUN":
+                issuer = self._org_noun_entity(subj)
+            if issuer is not None:
+                return Described(issuer, 0.8, head=tok)
         # "the report" after "a report by the Tax Policy Center": the nearest earlier one with an issuer
         issuer = None
         for prev in self.doc[max(0, tok.i - 400):tok.i]:
@@ -191,6 +201,8 @@ class Describer:
         definite = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         if not definite or not (lemma in self.person_roles or lemma.endswith(("man", "woman"))):
             return None
+        if any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in tok.children):
+            return None  # "the band leader": a kind of role the text may give nobody it names
         gender = self.rules.role_genders(lemma) or self.rules.role_genders(tok.lower_)
         noun = self.table.role_words.get(lemma, lemma)
         cands = []

@@ -92,13 +92,17 @@ class EntityTable:
             self._note(entity, m)
         for m in mentions:
             if m.furniture:
+                self._complete_from_headline(m)
                 entity = self._known_within(m)
                 if entity is not None:
                     self._note(entity, m, position=False)
+        self._surname_sweep()
+        self._campaigns()
         for entity in self.entities.values():
             entity.positions.sort()
         self._roles()
         self._genders()
+        self._groups()
 
     def _mentions(self) -> list[Mention]:
         out = []
@@ -139,7 +143,8 @@ class EntityTable:
                 j = i + 1
                 while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and j not in taken:
                     j += 1
-                if j - i >= 2:
+                # a first name alone is a person too ("Melanie said"), when nothing follows it
+                if j - i >= 2 or (j < len(doc) and not doc[j].text[:1].isupper()):
                     m = self._mention(doc[i:j], "PERSON")
                     if m is not None:
                         out.append(m)
@@ -183,6 +188,82 @@ class EntityTable:
                 if found is not None and (n > 1 or found.kind == "person" or len(found.tokens) == 1):
                     return found
         return None
+
+    def _complete_from_headline(self, m: Mention) -> None:
+        """A headline may hold the only full name ("Hillary Clinton Goes After ..."; the body says "Clinton"):
+        a known first name and the surname of a body entity complete it."""
+        words = m.words
+        for k in range(len(words) - 1):
+            first, last = words[k], words[k + 1]
+            entity = self.entities.get(name_key(last))
+            if entity is None or first.lower() not in self.first_names or entity.registered or len(entity.tokens) != 1:
+                continue
+            if m.label != "PERSON" and entity.kind != "person":
+                continue
+            full = f"{first} {last}"
+            if name_key(full) in self.entities:
+                continue
+            del self.entities[name_key(last)]
+            entity.name, entity.kind = full, "person"
+            entity.forms.add(name_key(full))
+            self.entities[name_key(full)] = entity
+            return
+
+    def _surname_sweep(self) -> None:
+        """Surnames the NER missed or read as nouns ("Ham went on to explain"): a capitalised word equal to the
+        last name of one person the text named in full, as a subject or a proper noun."""
+        surnames: dict[str, list[Entity]] = {}
+        for e in self.entities.values():
+            if e.kind == "person" and len(e.tokens) >= 2:
+                surnames.setdefault(e.tokens[-1].lower(), []).append(e)
+        for tok in self.doc:
+            if tok.i in self.token_entity or not tok.text[:1].isupper() or tok.lower_ not in surnames:
+                continue
+            owners = surnames[tok.lower_]
+            if len(owners) != 1 or self.layout.in_quote(tok.idx) or self.layout.is_furniture(tok.idx):
+                continue
+            if tok.pos_ != "PROPN" and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "pobj"):
+                continue
+            entity = owners[0]
+            self.token_entity[tok.i] = entity
+            entity.positions.append(tok.i)
+            if tok.dep_ in ("nsubj", "nsubjpass"):
+                entity.subject_positions.add(tok.i)
+
+    def _campaigns(self) -> None:
+        """'Donald Trump's campaign', 'the Clinton campaign': an organisation that speaks through aides."""
+        for tok in self.doc:
+            if tok.lemma_.lower() != "campaign" or tok.pos_ != "NOUN" or self.layout.in_quote(tok.idx):
+                continue
+            owner = next((self.token_entity[c.i] for c in tok.children
+                          if c.dep_ in ("poss", "compound") and c.i in self.token_entity), None)
+            if owner is None or owner.kind != "person":
+                continue
+            entity = self.attach([owner.tokens[-1], "campaign"], "organisation", "ORG")
+            self.token_entity[tok.i] = entity
+            entity.positions.append(tok.i)
+            if tok.dep_ in ("nsubj", "nsubjpass"):
+                entity.subject_positions.add(tok.i)
+
+    def _groups(self) -> None:
+        """Named people or organisations coordinated as one subject ("Smith and Park sent a letter"):
+        a group that "they" may refer back to."""
+        for tok in self.doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i not in self.token_entity:
+                continue
+            members = [tok] + [c for c in tok.children if c.dep_ == "conj"]
+            members += [g for c in members[1:] for g in c.children if g.dep_ == "conj"]
+            found = []
+            for m in members:
+                e = self.token_entity.get(m.i)
+                if e is not None and e not in found:
+                    found.append(e)
+            if len(found) < 2 or not any(c.dep_ == "cc" for m in members for c in m.children):
+                continue
+            name = " and ".join(e.name for e in found)
+            group = self.entities.setdefault(name_key(name), Entity(name, "group"))
+            group.positions.append(tok.i)
+            group.subject_positions.add(tok.i)
 
     # -- finding and attaching names --------------------------------------------
 
@@ -339,22 +420,30 @@ class EntityTable:
     # -- gender ------------------------------------------------------------------
 
     def _genders(self) -> None:
+        """What the text says beats a guess: a title ("Mrs."), then a role ("widow", "congressman"),
+        then the first name, then the pronouns near the name."""
         titles = self.rules.gender_titles
         role_gender = self.rules.role_genders
         for entity in self.entities.values():
+            if entity.kind == "organisation" and not entity.registered and len(entity.tokens) >= 2 \
+                    and any(self._person_role(r) for r in entity.roles):
+                entity.kind = "person"  # "widow Terry Strada": the NER's organisation is a person
             if entity.kind != "person" or entity.gender:
                 continue
-            first = entity.tokens[0].lower()
-            if first in self.first_names:
-                entity.gender = self.first_names[first]
-                continue
             for pos in entity.positions:
-                if pos > 0 and self.doc[pos - 1].lower_ in titles:
-                    entity.gender = titles[self.doc[pos - 1].lower_]
+                span_start = pos
+                while span_start > 0 and self.token_entity.get(span_start - 1) is entity:
+                    span_start -= 1
+                for t in self.doc[max(0, span_start - 2):span_start + 1]:
+                    entity.gender = entity.gender or titles.get(t.lower_)
             for role in entity.roles:
                 entity.gender = entity.gender or role_gender(role)
-            if not entity.gender:
-                entity.gender = self._pronoun_evidence(entity)
+            first = entity.tokens[0].lower()
+            entity.gender = entity.gender or self.first_names.get(first) or self._pronoun_evidence(entity)
+
+    def _person_role(self, role: str) -> bool:
+        return role in self.rules.kinship or self.rules.role_genders(role) is not None \
+            or role in self.rules.words("person_roles")
 
     def _pronoun_evidence(self, entity: Entity) -> str | None:
         """Gender from the pronouns of sentences where this person is the only one named."""
@@ -378,7 +467,7 @@ class EntityTable:
 
     def names(self) -> dict[str, str]:
         """Every person and organisation the document names: canonical name -> kind."""
-        return {e.name: e.kind for e in self.entities.values() if e.positions}
+        return {e.name: e.kind for e in self.entities.values() if e.positions and e.kind != "group"}
 
     def get(self, name: str) -> Entity | None:
         return self.entities.get(name_key(name))

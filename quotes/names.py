@@ -91,12 +91,12 @@ def looks_like_acronym(word: str) -> bool:
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
-def title_case_line(text: str, min_words: int = 3) -> bool:
-    """A headline or section title: most of its major words start with a capital."""
+def title_case_line(text: str, min_words: int = 3, share: float = 1.0) -> bool:
+    """A headline or section title: (a `share` of) its major words start with a capital."""
     words = [w.strip("\"'“”‘’()[],.:;!?-—–") for w in text.split()]
     words = [w for w in words if w and w[:1].isalpha()]
     major = [w for w in words if w.lower() not in _MINOR]
     if len(major) < min_words or len(words) > 30:
         return False
     upper = sum(1 for w in major if w[:1].isupper())
-    return upper / len(major) >= 0.85
+    return upper / len(major) >= share

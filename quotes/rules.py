@@ -76,6 +76,12 @@ class Rules:
         return {k: v for k, v in names.items() if v}
 
     @property
+    def speaker_nouns(self) -> frozenset[str]:
+        """Common nouns that can say something: roles, groups, organisations' voices, documents."""
+        return (self.words("person_roles") | self.words("group_nouns") | self.words("org_roles")
+                | self.words("document_nouns") | frozenset(self.kinship))
+
+    @property
     def role_titles(self) -> dict[str, str]:
         """Title or synonym -> role noun ("gov" -> governor, "congressman" -> representative); roles map to themselves."""
         roles = self.data.get("roles") or {}

@@ -63,9 +63,11 @@ class DocLayout:
         the parse of such a line makes names of its verbs ("Obama Says").
         """
         out = []
-        for ps, pe in self.paras:
+        for k, (ps, pe) in enumerate(self.paras):
             line = self.text[ps:pe]
-            if title_case_line(self._outside_quotes(ps, pe)) or _BYLINE.match(line):
+            # names and titles are capitalised in prose too: only a first line may have a lowercase word
+            share = 0.85 if k == 0 and len(self.paras) > 2 else 1.0
+            if title_case_line(self._outside_quotes(ps, pe), share=share) or _BYLINE.match(line):
                 out.append((ps, pe))
                 continue
             m = _DATELINE.match(line)
