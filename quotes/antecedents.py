@@ -6,6 +6,8 @@ whose weights are the rules' `ranking` (re-weighted by `quotes learn`).
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from spacy.tokens import Token
 
 from .entities import Entity, EntityTable
@@ -53,12 +55,16 @@ class AntecedentRanker:
                     out[id(e)] = (old[0], old[1], True)
         return out
 
-    def ranked(self, tok: Token) -> list[tuple[Entity, dict[str, float]]]:
-        """The compatible antecedents of a pronoun with their features, most recent first."""
-        kind, gender = PRONOUN_KIND.get(tok.lower_, ("person", None))
+    def ranked(self, tok: Token, kind: str | None = None, gender: str | None = None,
+               exclude: Callable[[Entity], bool] | None = None) -> list[tuple[Entity, dict[str, float]]]:
+        """The compatible antecedents of a pronoun (or of a description read like one, given its kind and
+        gender) with their features, most recent first."""
+        if kind is None:
+            kind, gender = PRONOUN_KIND.get(tok.lower_, ("person", None))
         out = self._ranked(tok, kind, gender, self._candidates(tok.i))
         # a profile names its subject once and then says "she" for pages: look further back
-        return out or self._ranked(tok, kind, gender, self._candidates(tok.i, whole=True))
+        out = out or self._ranked(tok, kind, gender, self._candidates(tok.i, whole=True))
+        return [(e, f) for e, f in out if exclude is None or not exclude(e)]
 
     def _ranked(self, tok: Token, kind: str, gender: str | None,
                 cands: dict[int, tuple[Entity, int, bool]]) -> list[tuple[Entity, dict[str, float]]]:
@@ -87,9 +93,10 @@ class AntecedentRanker:
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * value for name, value in features.items())
 
-    def best(self, tok: Token) -> tuple[Entity | None, float]:
+    def best(self, tok: Token, **how) -> tuple[Entity | None, float]:
         """The best antecedent and how far it leads the next one (0 to 1), the margin behind `confidence`."""
-        scored = sorted(((self.score(f), k, e) for k, (e, f) in enumerate(self.ranked(tok))), key=lambda x: (-x[0], x[1]))
+        scored = sorted(((self.score(f), k, e) for k, (e, f) in enumerate(self.ranked(tok, **how))),
+                        key=lambda x: (-x[0], x[1]))
         if not scored:
             return None, 0.0
         if len(scored) == 1:

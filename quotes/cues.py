@@ -164,10 +164,15 @@ def phrase_cues(window: Window, rules: Rules) -> list[Cue]:
     return out
 
 
+# "..., when Smith blasted him": a clause of circumstance after a quote is not its cue ("as Smith put it" is)
+CIRCUMSTANCE_MARKS = {"when", "after", "before", "because", "while", "if", "since", "until", "although", "though",
+                      "whereas", "once", "unless"}
+
+
 def verb_cues(window: Window, rules: Rules, outside: Callable[[Token], bool]) -> list[Cue]:
     out = []
     for tok in window.tokens:
-        if is_cue_verb(tok, rules):
+        if is_cue_verb(tok, rules) and not any(c.dep_ == "mark" and c.lower_ in CIRCUMSTANCE_MARKS for c in tok.children):
             speaker = subject_of(tok, outside, rules=rules) or nearest_name(window.tokens, tok, outside)
             relay = any(_is_relay(t, rules) for t in tok.subtree if window.start <= t.idx < window.end)
             out.append(Cue(tok.text, tok, speaker, "verb", rules.cue_verbs[tok.lemma_.lower()], relay))

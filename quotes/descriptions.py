@@ -14,7 +14,7 @@ from typing import Callable
 
 from spacy.tokens import Token
 
-from .antecedents import AntecedentRanker
+from .antecedents import PRONOUN_KIND, AntecedentRanker
 from .entities import Entity, EntityTable
 from .kinship import Relatives
 from .registry import Registry
@@ -197,7 +197,9 @@ class Describer:
         return Described(self._nearest(hits, tok.i), 0.6, head=tok)
 
     def _salient_person(self, tok: Token, lemma: str) -> Described | None:
-        """'the New York businessman' in a text that never called anyone so: the most salient person it fits."""
+        """'the New York businessman' in a text that never called anyone so: read like a pronoun ("he"),
+        the best-ranked person before it whose gender fits the role, with a low certainty."""
+        # only "the": "Smith's doctor" is someone else, whom the text need not name
         definite = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         if not definite or not (lemma in self.person_roles or lemma.endswith(("man", "woman"))):
             return None
@@ -205,20 +207,14 @@ class Describer:
             return None  # "the band leader": a kind of role the text may give nobody it names
         gender = self.rules.role_genders(lemma) or self.rules.role_genders(tok.lower_)
         noun = self.table.role_words.get(lemma, lemma)
-        cands = []
-        for e in self.table.entities.values():
-            if e.kind != "person" or not e.positions or (gender and e.gender and e.gender != gender):
-                continue
-            if e.roles and noun not in e.roles and any(r in self.person_roles for r in e.roles) and len(e.positions) < 3:
-                continue  # a minor figure the text gave another role
-            before = [p for p in e.positions if p < tok.i]
-            if not before:
-                continue
-            cands.append((len(e.positions) + 2 * len(before) / max(1, len(e.positions)), before[-1], e))
-        if not cands:
+        owner = next((self.entity_of(c) for c in tok.children if c.dep_ == "poss"), None)
+        best, lead = self.ranker.best(tok, kind="person", gender=gender,
+                                      exclude=lambda e: e is owner or (bool(e.roles) and noun not in e.roles
+                                                                       and any(r in self.person_roles for r in e.roles)
+                                                                       and len(e.positions) < 3))
+        if best is None:
             return None
-        cands.sort(key=lambda c: (-c[0], -c[1]))
-        return Described(cands[0][2], 0.45, head=tok)
+        return Described(best, 0.4 + 0.3 * lead, head=tok)
 
     def _nearest(self, entities: list[Entity], i: int) -> Entity:
         def distance(e: Entity) -> tuple[int, int]:
@@ -256,7 +252,7 @@ class Describer:
         for t in self.doc[s:e]:
             if t.dep_ in ("det", "nummod", "quantmod") or t.is_punct or t.pos_ == "NUM":
                 continue
-            if t.dep_ == "poss" and t.pos_ == "PRON":
+            if t.dep_ == "poss" and t.lower_ in PRONOUN_KIND:
                 owner, _ = self.ranker.best(t)
                 if owner is not None:
                     words.append(f"{owner.name}'s ")

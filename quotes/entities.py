@@ -23,6 +23,11 @@ ORG_LABELS = {"ORG", "FAC", "GPE", "NORP"}
 _ROLE_POS = {"NOUN", "ADJ", "PROPN"}
 
 
+def _fold(word: str) -> str:
+    """How two spellings of one word compare: case and the curly apostrophe aside (O’Neill, O'Neill)."""
+    return word.replace("’", "'").casefold()
+
+
 @dataclass
 class Entity:
     """A speaker candidate the document knows: a person or an organisation."""
@@ -88,6 +93,9 @@ class EntityTable:
         # full names first, so that short forms attach to them
         body.sort(key=lambda m: (-len(m.words), m.span.start))
         for m in body:
+            if len(m.words) == 1 and m.span.root.dep_ in ("compound", "amod") and m.span.root.head.pos_ == "NOUN" \
+                    and self.find(m.words, near=m.span.start) is None and not self.registry.entry(m.name):
+                continue  # "Beehive freeze-dried food": a word that qualifies a thing names nobody who speaks
             entity = self.attach(m.words, self._kind(m), m.label, m.span)
             self._note(entity, m)
         for m in mentions:
@@ -267,8 +275,11 @@ class EntityTable:
 
     # -- finding and attaching names --------------------------------------------
 
-    def find(self, words: list[str], gender: str | None = None) -> Entity | None:
-        """The entity a name refers to: the same name, a registry alias, a surname, a first name or an acronym."""
+    def find(self, words: list[str], gender: str | None = None, near: int | None = None) -> Entity | None:
+        """The entity a name refers to: the same name, a registry alias, a surname, a first name or an acronym.
+
+        A surname two people share goes to the one named last before `near` (a token index), else to the
+        one the text mentions most."""
         key = name_key(" ".join(words))
         if key in self.entities:
             return self.entities[key]
@@ -293,21 +304,32 @@ class EntityTable:
         if len(hits) == 1:
             return hits[0]
         if hits:
-            # prefer surnames over first names, then the most mentioned
-            lw = [w.lower() for w in words]
-            surname = [e for e in hits if [w.lower() for w in e.tokens[-len(lw):]] == lw]
-            return max(surname or hits, key=lambda e: len(e.positions))
+            # prefer surnames over first names, then the one named last, then the most mentioned
+            lw = [_fold(w) for w in words]
+            pool = [e for e in hits if [_fold(w) for w in e.tokens[-len(lw):]] == lw] or hits
+            if near is not None and len(pool) > 1:
+                return self._nearest_sharer(pool, near)
+            return max(pool, key=lambda e: len(e.positions))
         return None
+
+    def _nearest_sharer(self, pool: list[Entity], near: int) -> Entity:
+        """Of two people with one surname: the one named in this or the previous paragraph, else the one
+        the text has made its subject most often so far, else the most mentioned."""
+        para = self.layout.paragraph_index(self.doc[near].idx)
+        recent = [e for e in pool if any(p < near and para - self.layout.paragraph_index(self.doc[p].idx) <= 1
+                                         for p in e.positions)]
+        if len(recent) == 1:
+            return recent[0]
+        return max(recent or pool, key=lambda e: (sum(1 for p in e.subject_positions if p < near), len(e.positions)))
 
     def _partial_matches(self, words: list[str]) -> list[Entity]:
         """Persons whose full name ends (surname) or starts (first name) with these words, and organisations
         whose name ends with them ("the Times" for the New York Times)."""
-        n = len(words)
-        lw = [w.lower() for w in words if not is_initial(w)] or [w.lower() for w in words]
+        lw = [_fold(w) for w in words if not is_initial(w)] or [_fold(w) for w in words]
         n = len(lw)
         hits = []
         for e in self.entities.values():
-            toks = [w.lower() for w in e.tokens if not is_initial(w)]
+            toks = [_fold(w) for w in e.tokens if not is_initial(w)]
             if len(toks) <= n:
                 continue
             if e.kind == "person" and (toks[-n:] == lw or toks[:n] == lw):
@@ -323,7 +345,7 @@ class EntityTable:
     def attach(self, words: list[str], kind: str, label: str, span: Span | None = None) -> Entity:
         """The entity these name words belong to, created when the document had none."""
         gender = self._title_gender(span) if span is not None else None
-        found = self.find(words, gender)
+        found = self.find(words, gender, span.start if span is not None else None)
         if found is not None:
             if kind == "person" and found.kind == "organisation" and label == "PERSON" and not found.registered \
                     and len(found.tokens) == 1:

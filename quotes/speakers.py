@@ -89,7 +89,7 @@ class DocSpeakers:
             toks, _ = name_tokens(self._name_span(tok), self.table.titles)
             words = span_text(toks).split()
             if words:
-                return self.table.find(words) or self.table.attach(
+                return self.table.find(words, near=tok.i) or self.table.attach(
                     words, "person" if tok.ent_type_ == "PERSON" else "organisation", tok.ent_type_)
         return None
 
