@@ -74,8 +74,8 @@ class AntecedentRanker:
         for rank, (e, last, is_subject) in enumerate(sorted(cands.values(), key=lambda c: -c[1])):
             if kind in ("person", "organisation") and e.kind != kind:
                 continue
-            if kind == "group" and e.kind not in ("group", "organisation"):
-                continue
+            if kind == "group" and (e.kind not in ("group", "organisation") or e.label == "GPE"):
+                continue  # "they" is a group or an organisation's people, not a place
             if gender and e.gender and e.gender != gender:
                 continue
             near = para - self.layout.paragraph_index(self.doc[last].idx) <= 1

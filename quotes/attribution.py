@@ -17,7 +17,7 @@ from .windows import DocLayout, Window
 
 # how sure an attribution is, by the pattern that made it
 PATTERN_CONFIDENCE = {"after": 0.95, "before": 0.9, "byline": 0.9, "colon": 0.8, "phrase": 0.9, "tree": 0.8,
-                      "clause": 0.5, "sentence": 0.7, "continuation": 0.65, "none": 0.2}
+                      "clause": 0.5, "sentence": 0.7, "continuation": 0.65, "topic": 0.5, "none": 0.2}
 # a dash, then a capitalised name of up to five words, then the paragraph's end or a new quote
 _BYLINE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*((?:[A-Z][\w.'’-]*[^\S\n]*){1,5}?)[.,]?[^\S\n]*(?=$|\n|[\"“”«])", re.M)
 _FOLLOW_PUNCT = set(",?!—–-…")
@@ -186,13 +186,30 @@ class _DocExtractor:
         return self._fallback(q, tc or lc or rc, partial=True)
 
     def _fallback(self, q: ScannedQuote, cue: Cue | None, partial: bool = False) -> _Attribution:
-        """No cue of its own: a continuation keeps the previous speaker."""
-        prev = self._previous_event(q)
+        """No cue of its own: a continuation keeps the previous speaker, unless the sentences before the quote
+        in its own paragraph are about someone else ("Sanders said on Sunday that ... . 'The younger...'")."""
+        prev, prev_pos = self._previous_event(q)
+        para = self.layout.paragraph_index(q.start)
+        if not partial and (prev is None or self.layout.paragraph_index(prev_pos) < para):
+            topic = self._paragraph_subject(q)
+            if topic is not None:
+                return _Attribution(Cue("", topic.head, topic, "sentence", 0.7), "topic")
         if prev is not None and not partial:
             return _Attribution(prev.cue, "continuation", prev.resolution, prev.entity)
         return _Attribution(cue, "none")
 
-    def _previous_event(self, q: ScannedQuote) -> _Attribution | None:
+    def _paragraph_subject(self, q: ScannedQuote) -> Token | None:
+        """The last named subject of the sentences before a quote in its paragraph, if it can speak."""
+        ps, _ = self.layout.paragraph_of(q.start)
+        open_at = q.start - len(q.open_mark)
+        for tok in reversed(self.layout.tokens(ps, open_at)):
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ in ("ROOT", "conj") and tok.i in self.speakers.token_entity \
+                    and self.speakers.token_entity[tok.i].kind in ("person", "organisation"):
+                return tok
+        return None
+
+    def _previous_event(self, q: ScannedQuote) -> tuple[_Attribution | None, int]:
+        """The speech a cue-less quote may continue, and where it was."""
         para = self.layout.paragraph_index(q.start)
         back = int(self.rules.threshold("continuation_paragraphs", 1))
         best = None
@@ -200,7 +217,7 @@ class _DocExtractor:
             if pos < q.start and para - self.layout.paragraph_index(pos) <= back:
                 if best is None or pos > best[0]:
                     best = (pos, att)
-        return best[1] if best else None
+        return (best[1], best[0]) if best else (None, -1)
 
     def _reported_speech(self) -> list[tuple[int, _Attribution]]:
         """Cue verbs with a subject outside quotes ("Park said she hopes..."): speech a quote may continue."""

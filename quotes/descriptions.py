@@ -128,25 +128,52 @@ class Describer:
         return None
 
     def _document(self, tok: Token, lemma: str, owner: Entity | None) -> Described | None:
-        """A report, ruling or letter speaks for whoever issued it: 'the IMF report', 'Smith's letter'."""
-        if owner is not None:
-            return Described(owner, 0.85, head=tok)
+        """A report, ruling or letter speaks for whoever issued it: 'the IMF report', 'Smith's letter',
+        'the council issued a statement calling ...'; 'the ruling' after 'the court ruled'; 'the clip'
+        after 'a video by the committee'."""
+        issuer = owner or self._issuer(tok)
+        if issuer is not None:
+            return Described(issuer, 0.85 if owner is not None else 0.8, head=tok)
+        para = self.table.layout.paragraph_index(tok.idx)
+        stem = next((lemma[:-len(x)] for x in ("ation", "ment", "ing", "ion") if lemma.endswith(x)), lemma)
+        for prev in reversed(self.doc[max(0, tok.i - 600):tok.i]):
+            if self.table.layout.in_quote(prev.idx):
+                continue
+            if para - self.table.layout.paragraph_index(prev.idx) > 3:
+                break
+            if prev.pos_ == "NOUN" and prev.lemma_.lower() in self.documents:
+                found = self._owner(prev) or self._issuer(prev)
+            elif prev.pos_ == "VERB" and len(stem) >= 3 and prev.lemma_.lower().startswith(stem):
+                found = self._subject_entity(prev)  # "the court ruled" ... "the ruling"
+            else:
+                continue
+            if found is not None:
+                return Described(found, 0.6, head=tok)
+        return None
+
+    def _issuer(self, tok: Token) -> Entity | None:
+        """Who issued a document noun: the subject of the verb it is the object of, or the owner of the site
+        it is on ('a document on the campaign's website')."""
         if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
-            # "the council issued a statement calling ...": whoever issued it
-            subj = next((c for c in tok.head.children if c.dep_ in ("nsubj", "agent")), None)
-            if subj is not None and subj.dep_ == "agent":
-                subj = next((p for p in subj.children if p.dep_ == "pobj"), None)
-            issuer = self.entity_of(subj) if subj is not None and subj.pos_ in ("PROPN", "PRON") else None
-            if issuer is None and subj is not None and subj.pos_ == "NOUN":
-                issuer = self._org_noun_entity(subj)
-            if issuer is not None:
-                return Described(issuer, 0.8, head=tok)
-        # "the report" after "a report by the Tax Policy Center": the nearest earlier one with an issuer
-        issuer = None
-        for prev in self.doc[max(0, tok.i - 400):tok.i]:
-            if prev.lemma_.lower() == lemma and prev.pos_ == "NOUN" and not self.table.layout.in_quote(prev.idx):
-                issuer = self._owner(prev) or issuer
-        return Described(issuer, 0.6, head=tok) if issuer is not None else None
+            found = self._subject_entity(tok.head)
+            if found is not None:
+                return found
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("on", "in"):
+                for p in prep.children:
+                    if p.dep_ == "pobj" and p.lemma_.lower() in self.documents:
+                        return self._owner(p)
+        return None
+
+    def _subject_entity(self, verb: Token) -> Entity | None:
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "agent")), None)
+        if subj is not None and subj.dep_ == "agent":
+            subj = next((p for p in subj.children if p.dep_ == "pobj"), None)
+        if subj is None:
+            return None
+        if subj.pos_ in ("PROPN", "PRON"):
+            return self.entity_of(subj)
+        return self._org_noun_entity(subj) if subj.pos_ == "NOUN" else None
 
     def _role(self, tok: Token) -> Described | None:
         """A role the text gave a named entity: 'the Indiana governor' after 'Indiana Gov. Mike Pence'."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc, Span, Token
 
 from .names import acronym, drop_middle_initials, is_initial, looks_like_acronym, name_tokens, span_text
@@ -40,6 +41,7 @@ class Entity:
     subject_positions: set[int] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)  # the name keys it is written as
     registered: bool = False  # the registry knows it
+    label: str = ""  # the NER label it was first named with (GPE: a place, which "they" never refers to)
 
     @property
     def tokens(self) -> list[str]:
@@ -115,7 +117,7 @@ class EntityTable:
     def _mentions(self) -> list[Mention]:
         out = []
         taken: set[int] = set()
-        for ent in self.doc.ents:
+        for ent in self._joined_ents():
             if ent.label_ not in NAME_LABELS or self.layout.in_quote(ent.start_char):
                 continue
             m = self._mention(ent, ent.label_)
@@ -123,6 +125,24 @@ class EntityTable:
                 out.append(m)
                 taken.update(range(ent.start, ent.end))
         out.extend(self._first_name_chains(taken))
+        return out
+
+    def _joined_ents(self) -> list[Span]:
+        """The NER's names, with an organisation's name rejoined where the NER cut it at "for the":
+        "U.S. Court of Appeals for the Sixth Circuit"."""
+        ents = list(self.doc.ents)
+        out: list[Span] = []
+        k = 0
+        while k < len(ents):
+            ent = ents[k]
+            if k + 1 < len(ents) and ent.label_ == "ORG" and ents[k + 1].label_ in ("ORG", "GPE", "FAC"):
+                between = [t.lower_ for t in self.doc[ent.end:ents[k + 1].start]]
+                if between in (["for", "the"], ["for"]):
+                    out.append(Span(self.doc, ent.start, ents[k + 1].end, label="ORG"))
+                    k += 2
+                    continue
+            out.append(ent)
+            k += 1
         return out
 
     def _mention(self, span: Span, label: str) -> Mention | None:
@@ -254,24 +274,27 @@ class EntityTable:
                 entity.subject_positions.add(tok.i)
 
     def _groups(self) -> None:
-        """Named people or organisations coordinated as one subject ("Smith and Park sent a letter"):
-        a group that "they" may refer back to."""
+        """Named people or organisations coordinated ("Smith and Park sent a letter", "critics like Senators
+        Smith and Park"): a group that "they" may refer back to."""
         for tok in self.doc:
-            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i not in self.token_entity:
+            if tok.i not in self.token_entity or tok.dep_ == "conj" or self.layout.in_quote(tok.idx):
                 continue
             members = [tok] + [c for c in tok.children if c.dep_ == "conj"]
             members += [g for c in members[1:] for g in c.children if g.dep_ == "conj"]
             found = []
             for m in members:
                 e = self.token_entity.get(m.i)
-                if e is not None and e not in found:
+                if e is not None and e not in found and e.kind in ("person", "organisation"):
                     found.append(e)
             if len(found) < 2 or not any(c.dep_ == "cc" for m in members for c in m.children):
                 continue
             name = " and ".join(e.name for e in found)
             group = self.entities.setdefault(name_key(name), Entity(name, "group"))
             group.positions.append(tok.i)
-            group.subject_positions.add(tok.i)
+            # the subject, or what a subject is said to be like ("critics like Smith and Park")
+            head = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("like", "including") else tok
+            if head.dep_ in ("nsubj", "nsubjpass"):
+                group.subject_positions.add(tok.i)
 
     # -- finding and attaching names --------------------------------------------
 
@@ -334,6 +357,9 @@ class EntityTable:
                 continue
             if e.kind == "person" and (toks[-n:] == lw or toks[:n] == lw):
                 hits.append(e)
+            elif e.kind == "person" and n == 1 and len(lw[0]) >= 6 and Levenshtein.distance(toks[-1], lw[0]) == 1 \
+                    and lw[0][:1] == toks[-1][:1]:
+                hits.append(e)  # a surname misspelt once ("McLenney" for McClenney)
             elif e.kind == "organisation" and toks[-n:] == lw and words[0][:1].isupper() and not self._common(words):
                 hits.append(e)
         return hits
@@ -361,7 +387,7 @@ class EntityTable:
         if entry is None and kind == "organisation" and label == "ORG" and len(words) >= 2 \
                 and words[0].lower() in self.first_names:
             kind = "person"  # the NER calls some names ORG: a known first name says otherwise
-        entity = Entity(name, kind, entry.gender if entry else gender, registered=entry is not None)
+        entity = Entity(name, kind, entry.gender if entry else gender, registered=entry is not None, label=label)
         entity.forms.add(name_key(" ".join(words)))
         self.entities[key] = entity
         if entity.acronym:

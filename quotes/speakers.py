@@ -28,6 +28,7 @@ __all__ = ["DocSpeakers", "Entity", "Resolution", "PRONOUN_KIND", "SPEAKER_KINDS
 
 SPEAKER_KINDS = ("person", "organisation", "group", "unnamed")
 _FIRST_PERSON = {"i", "we", "me", "us", "you"}
+_RELATIVE = {"which", "who", "that"}
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,11 @@ class DocSpeakers:
                 if child.dep_ == "appos" and child.pos_ == "PROPN":
                     tok = child
                     break
+        if tok.lower_ in _RELATIVE and tok.i > 0:
+            # "the department, which reported ...": the noun the relative clause hangs on
+            prev = self.doc[tok.i - 1] if not self.doc[tok.i - 1].is_punct or tok.i < 2 else self.doc[tok.i - 2]
+            if prev.pos_ in ("PROPN", "NOUN") and not self.layout.in_quote(prev.idx):
+                tok = prev
         group = self._group(tok)
         if group is not None:
             return group
