@@ -233,10 +233,12 @@ def plausible_speaker(tok: Token, rules: Rules) -> bool:
     return tok.lemma_.lower() in nouns or tok.lower_ in nouns
 
 
-def _climbs(node: Token) -> bool:
+def _climbs(node: Token, rules: Rules | None = None) -> bool:
     """May the climb go on from this node to its head without leaving the reported clause?"""
     if node.pos_ not in ("VERB", "AUX"):
         return True
+    if node.dep_ in ("acl", "ccomp") and rules is not None and node.head.lemma_.lower() in rules.words("speech_nouns"):
+        return True  # "Trump's claim that there were 'thousands of shootings'"
     if node.dep_ == "conj":
         # "said that X and that Y": coordinated complements stay in the same report
         return node.head.dep_ in ("ccomp", "xcomp", "conj")
@@ -257,11 +259,19 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
         node = root
         found: Cue | None = None
         for _ in range(max_up):
-            if node.head.i == node.i or not _climbs(node):
+            if node.head.i == node.i or not _climbs(node, rules):
                 break
+            via_clause = node.pos_ in ("VERB", "AUX") and node.dep_ in ("acl", "ccomp")
             node = node.head
             if node.i in inside:
                 continue
+            if found is None and via_clause and node.pos_ == "NOUN" and node.lemma_.lower() in rules.words("speech_nouns") \
+                    and outside(node):
+                owner = next((c for c in node.children if c.dep_ == "poss" and outside(c)
+                              and (c.pos_ == "PROPN" or c.lower_ in ("his", "her"))), None)
+                if owner is not None:
+                    found = Cue(node.text, node, owner, "tree", 0.8)  # "Smith's claim that ..."
+                    continue
             if is_cue_verb(node, rules) and outside(node):
                 cue = Cue(node.text, node, subject_of(node, outside, rules=rules), "tree", rules.cue_verbs[node.lemma_.lower()])
                 # a report inside a report belongs to the outer source: "Smith said Jones called it 'reckless'"

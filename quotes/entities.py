@@ -149,6 +149,13 @@ class EntityTable:
         person = label == "PERSON"
         toks, stripped = name_tokens(span, self.titles | set(self.role_words) if person else frozenset({"the", "a", "an"}),
                                      person)
+        if person and len(toks) >= 3 and stripped:
+            # "Miss Universe Alicia Machado": after a title, a person's name starts at a known first name
+            first = next((k for k, t in enumerate(toks[1:-1], 1) if t.lower_ in self.first_names
+                          and toks[k - 1].lower_ not in self.first_names), None)
+            if first is not None and toks[0].lower_ not in self.first_names:
+                stripped.extend(t.lower_ for t in toks[:first])
+                toks = toks[first:]
         if not toks:
             return None
         words = [t.text for t in toks]
@@ -384,7 +391,7 @@ class EntityTable:
         key = name_key(name)
         if key in self.entities:
             return self.entities[key]
-        if entry is None and kind == "organisation" and label == "ORG" and len(words) >= 2 \
+        if entry is None and kind == "organisation" and label in ("ORG", "") and len(words) >= 2 \
                 and words[0].lower() in self.first_names:
             kind = "person"  # the NER calls some names ORG: a known first name says otherwise
         entity = Entity(name, kind, entry.gender if entry else gender, registered=entry is not None, label=label)
