@@ -15,9 +15,6 @@ from .rules import Rules
 from .speakers import DocSpeakers, Entity, Resolution
 from .windows import DocLayout, Window
 
-# how sure an attribution is, by the pattern that made it
-PATTERN_CONFIDENCE = {"after": 0.95, "before": 0.9, "byline": 0.9, "colon": 0.8, "phrase": 0.9, "tree": 0.8,
-                      "clause": 0.5, "sentence": 0.7, "continuation": 0.65, "topic": 0.5, "none": 0.2}
 # a dash, then a capitalised name of up to five words, then the paragraph's end or a new quote
 _BYLINE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*((?:[A-Z][\w.'’-]*[^\S\n]*){1,5}?)[.,]?[^\S\n]*(?=$|\n|[\"“”«])", re.M)
 _FOLLOW_PUNCT = set(",?!—–-…")
@@ -30,6 +27,7 @@ class QuoteDetail:
     cue_lemma: str
     pattern: str
     speaker_token: int | None  # index of the head token of the speaker mention
+    resolved_by: str = ""  # how the mention became a speaker (speakers.Resolution.how)
 
 
 @dataclass
@@ -262,7 +260,8 @@ class _DocExtractor:
         rows = [self._row(start, end, kind, att, n) for n, (start, end, kind, att) in enumerate(found, 1)]
         self.details = {
             row.quote_id: QuoteDetail(att.cue.lemma if att.cue else "", att.pattern,
-                                      att.cue.speaker.i if att.cue and att.cue.speaker is not None else None)
+                                      att.cue.speaker.i if att.cue and att.cue.speaker is not None else None,
+                                      att.resolution.how if att.resolution else "")
             for row, (_, _, _, att) in zip(rows, found)}
         return rows
 
@@ -285,9 +284,9 @@ class _DocExtractor:
         span = self.layout.doc.char_span(start, end, alignment_mode="expand")
         cue_lemma = att.cue.lemma if att.cue is not None else None
         st = stance_mod.classify(span, cue_lemma, self.rules.stance)
-        confidence = PATTERN_CONFIDENCE.get(att.pattern, 0.5) * (res.certainty if res else 0.3)
-        if att.cue is not None and att.pattern not in ("continuation",):
-            confidence *= min(1.0, att.cue.weight)
+        confidence = self.rules.confidence(att.pattern, res.how if res else "none") * (res.certainty if res else 1.0)
+        if att.cue is not None and att.pattern not in ("continuation", "topic", "clause"):
+            confidence *= min(1.0, att.cue.weight)  # a cue learning has weakened
         cue_text = att.cue.text if att.cue is not None and att.pattern != "continuation" else ""
         return Quote(
             doc_id="", quote_id=f"q{n}", start=start, end=end, text=self.text[start:end],

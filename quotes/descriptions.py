@@ -28,9 +28,10 @@ class Described:
     """What a description refers to: an entity with a certainty, or an unnamed source's words."""
 
     entity: Entity | None
-    certainty: float
+    certainty: float  # how sure, within its kind of description (the rules' confidence table weighs the kind)
     unnamed: str = ""
     head: Token | None = None  # the token whose noun phrase is the description
+    how: str = "unnamed"  # which kind of description resolved it: role, document, salient, ...
 
 
 class Describer:
@@ -60,7 +61,7 @@ class Describer:
         if lemma in self.rules.kinship and owner is not None:
             rel = self.relatives.relative(lemma, owner)
             if rel is not None:
-                return Described(rel, 0.9, head=tok)
+                return Described(rel, 1.0, head=tok, how="relative")
         if lemma in self.documents:
             found = self._document(tok, lemma, owner)
             if found is not None:
@@ -75,11 +76,11 @@ class Describer:
             alias = self.registry.lookup(self.noun_phrase_text(tok))
             if alias:
                 entity = self.table.get(alias) or self.table.attach(alias.split(), "organisation", "ORG")
-                return Described(entity, 0.8, head=tok)
+                return Described(entity, 1.0, head=tok, how="registry")
             found = self._salient_person(tok, lemma)
             if found is not None:
                 return found
-        return Described(None, 0.6, self.unnamed_words(tok), tok)
+        return Described(None, 1.0, self.unnamed_words(tok), tok)
 
     # -- the kinds of description ---------------------------------------------------
 
@@ -121,10 +122,10 @@ class Describer:
         if owner is None:
             return None
         if owner.kind == "organisation":
-            return Described(owner, 0.9, head=tok)
-        if owner.kind == "person" and lemma == "campaign":
-            entity = self.table.attach([owner.tokens[-1], "campaign"], "organisation", "ORG")
-            return Described(entity, 0.85, head=tok)
+            return Described(owner, 1.0, head=tok, how="org_role")
+        if owner.kind == "person" and lemma in self.rules.words("person_org_nouns"):
+            entity = self.table.attach([owner.tokens[-1], lemma], "organisation", "ORG")
+            return Described(entity, 0.95, head=tok, how="org_role")
         return None
 
     def _document(self, tok: Token, lemma: str, owner: Entity | None) -> Described | None:
@@ -133,7 +134,7 @@ class Describer:
         after 'a video by the committee'."""
         issuer = owner or self._issuer(tok)
         if issuer is not None:
-            return Described(issuer, 0.85 if owner is not None else 0.8, head=tok)
+            return Described(issuer, 1.0 if owner is not None else 0.95, head=tok, how="document")
         para = self.table.layout.paragraph_index(tok.idx)
         stem = next((lemma[:-len(x)] for x in ("ation", "ment", "ing", "ion") if lemma.endswith(x)), lemma)
         for prev in reversed(self.doc[max(0, tok.i - 600):tok.i]):
@@ -148,7 +149,7 @@ class Describer:
             else:
                 continue
             if found is not None:
-                return Described(found, 0.6, head=tok)
+                return Described(found, 0.75, head=tok, how="document")
         return None
 
     def _issuer(self, tok: Token) -> Entity | None:
@@ -191,9 +192,12 @@ class Describer:
             hits = self.table.with_role(noun, set())
             hits = [e for e in hits if any(owner_words & r for r in e.roles.values())]
         if len(hits) == 1:
-            return Described(hits[0], 0.85, head=tok)
+            return Described(hits[0], 1.0, head=tok, how="role")
         if hits:
-            return Described(self._nearest(hits, tok.i), 0.7, head=tok)
+            # two senators: rank them as antecedents, as for a pronoun
+            kind = "person" if all(e.kind == "person" for e in hits) else "organisation"
+            best, lead = self.ranker.best(tok, kind=kind, gender=None, exclude=lambda e: e not in hits)
+            return Described(best or self._nearest(hits, tok.i), 0.7 + 0.3 * lead, head=tok, how="role")
         return None
 
     def _org_noun_entity(self, tok: Token) -> Entity | None:
@@ -217,11 +221,11 @@ class Describer:
         if not hits:
             return None
         if len(hits) == 1:
-            return Described(hits[0], 0.8, head=tok)
+            return Described(hits[0], 1.0, head=tok, how="organisation_noun")
         named_by_role = [e for e in hits if words & set(e.roles)]
         if len(named_by_role) == 1:
-            return Described(named_by_role[0], 0.75, head=tok)
-        return Described(self._nearest(hits, tok.i), 0.6, head=tok)
+            return Described(named_by_role[0], 0.9, head=tok, how="organisation_noun")
+        return Described(self._nearest(hits, tok.i), 0.75, head=tok, how="organisation_noun")
 
     def _salient_person(self, tok: Token, lemma: str) -> Described | None:
         """'the New York businessman' in a text that never called anyone so: read like a pronoun ("he"),
@@ -241,7 +245,7 @@ class Describer:
                                                                        and len(e.positions) < 3))
         if best is None:
             return None
-        return Described(best, 0.4 + 0.3 * lead, head=tok)
+        return Described(best, 0.6 + 0.4 * lead, head=tok, how="salient_person")
 
     def _nearest(self, entities: list[Entity], i: int) -> Entity:
         def distance(e: Entity) -> tuple[int, int]:

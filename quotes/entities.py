@@ -266,15 +266,17 @@ class EntityTable:
                 entity.subject_positions.add(tok.i)
 
     def _campaigns(self) -> None:
-        """'Donald Trump's campaign', 'the Clinton campaign': an organisation that speaks through aides."""
+        """'Donald Trump's campaign', 'the Obama administration': an organisation named after a person,
+        that speaks through aides (the rules' person_org_nouns)."""
+        nouns = self.rules.words("person_org_nouns")
         for tok in self.doc:
-            if tok.lemma_.lower() != "campaign" or tok.pos_ != "NOUN" or self.layout.in_quote(tok.idx):
+            if tok.lemma_.lower() not in nouns or tok.pos_ != "NOUN" or self.layout.in_quote(tok.idx):
                 continue
             owner = next((self.token_entity[c.i] for c in tok.children
                           if c.dep_ in ("poss", "compound") and c.i in self.token_entity), None)
             if owner is None or owner.kind != "person":
                 continue
-            entity = self.attach([owner.tokens[-1], "campaign"], "organisation", "ORG")
+            entity = self.attach([owner.tokens[-1], tok.lemma_.lower()], "organisation", "ORG")
             self.token_entity[tok.i] = entity
             entity.positions.append(tok.i)
             if tok.dep_ in ("nsubj", "nsubjpass"):

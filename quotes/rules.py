@@ -107,6 +107,13 @@ class Rules:
     def ranking(self) -> dict[str, float]:
         return {str(k): float(v) for k, v in (self.data.get("ranking") or {}).items()}
 
+    def confidence(self, pattern: str, resolved_by: str) -> float:
+        """How often an attribution made this way is right: the pattern's rate times the resolution's."""
+        table = self.data.get("confidence") or {}
+        patterns, resolutions = table.get("patterns") or {}, table.get("resolutions") or {}
+        return float(patterns.get(pattern, patterns.get("other", 0.5))) * float(
+            resolutions.get(resolved_by, resolutions.get("other", 0.5)))
+
     def threshold(self, name: str, default: float) -> float:
         return float((self.data.get("thresholds") or {}).get(name, default))
 

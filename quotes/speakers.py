@@ -38,7 +38,8 @@ class Resolution:
     mention_start: int | None
     mention_end: int | None
     kind: str = "person"  # person | organisation | group | unnamed | "" (no speaker)
-    certainty: float = 1.0
+    certainty: float = 1.0  # how sure, within its kind of resolution (0 to 1)
+    how: str = "name"  # the path that resolved it: name, pronoun, group, role, document, unnamed, ...
 
 
 class DocSpeakers:
@@ -106,7 +107,7 @@ class DocSpeakers:
     def resolve(self, tok: Token) -> Resolution:
         """Canonical speaker, its kind and the mention, for the head token of a speaker mention."""
         if self.layout.in_quote(tok.idx):
-            return Resolution("", "", None, None, "", 0.2)  # words inside a quote never name its speaker
+            return Resolution("", "", None, None, "", 1.0, "none")  # words inside a quote never name its speaker
         if tok.pos_ == "NOUN":
             # "the head of the agency, Jo Park, said": the apposed name is the speaker
             for child in tok.children:
@@ -135,10 +136,11 @@ class DocSpeakers:
             return Resolution(entity.name, mention.text, *span, entity.kind, 1.0)
         described = self.describer.describe(tok)
         if described.entity is None and entity is not None:
-            return Resolution(entity.name, mention.text, *span, entity.kind, 0.9)
+            return Resolution(entity.name, mention.text, *span, entity.kind, 0.95, "name")
         if described.entity is not None:
-            return Resolution(described.entity.name, mention.text, *span, described.entity.kind, described.certainty)
-        return Resolution(described.unnamed, mention.text, *span, "unnamed", described.certainty)
+            return Resolution(described.entity.name, mention.text, *span, described.entity.kind, described.certainty,
+                              described.how)
+        return Resolution(described.unnamed, mention.text, *span, "unnamed", described.certainty, "unnamed")
 
     def _proper_span(self, tok: Token, s: int, e: int) -> tuple[int, int]:
         """The mention of a name: the name's own tokens, without a possessive or a dash before it."""
@@ -159,11 +161,11 @@ class DocSpeakers:
     def _pronoun(self, tok: Token) -> Resolution:
         span = (tok.idx, tok.idx + len(tok))
         if tok.lower_ in _FIRST_PERSON or tok.lower_ not in PRONOUN_KIND:
-            return Resolution("", tok.text, *span, "", 0.3)  # the writer, or nobody the text names
+            return Resolution("", tok.text, *span, "", 1.0, "none")  # the writer, or nobody the text names
         entity, lead = self.ranker.best(tok)
         if entity is None:
-            return Resolution("", tok.text, *span, "", 0.3)
-        return Resolution(entity.name, tok.text, *span, entity.kind, 0.55 + 0.4 * lead)
+            return Resolution("", tok.text, *span, "", 1.0, "none")
+        return Resolution(entity.name, tok.text, *span, entity.kind, 0.6 + 0.4 * lead, "pronoun")
 
     def _group(self, tok: Token) -> Resolution | None:
         """'Smith and Park said': a group of the named speakers, in text order."""
@@ -190,4 +192,4 @@ class DocSpeakers:
             return None
         first, last = sorted(members, key=lambda t: t.i)[0], max((t for m in members for t in m.subtree), key=lambda t: t.i)
         mention = self.doc[first.i:last.i + 1]
-        return Resolution(" and ".join(names), mention.text, mention.start_char, mention.end_char, "group", 0.85)
+        return Resolution(" and ".join(names), mention.text, mention.start_char, mention.end_char, "group", 1.0, "group")
