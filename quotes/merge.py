@@ -4,89 +4,152 @@ A reduce over per-document results: each document contributes the set of names
 it uses, the counts add up (in any order, from any number of workers), and
 `merge_variants` turns the totals into a name -> canonical name mapping that
 is applied to the rows afterwards. Nothing here looks at a parsed document.
+
+Merging only respells a name, never trades one person for another:
+
+- case and a leading article: "the White House" / "White House", "CLINTON" / "Clinton";
+- a respelling: the same number of words, all equal but one, and that one a
+  near spelling ("Ann Smyth" -> "Ann Smith"), with the same initial;
+- never two people: two known first names ("Mary Smith" / "Mark Smith"), a
+  first or last word that only adds letters at its end, a plural, family,
+  demonym or another name ("the Clintons" / "Clinton", "Koreans", "Eric" /
+  "Erica", "Clark" / "Clarke"; a word inside a name may: "Federal Elections
+  Commission"), an acronym one letter off ("NSA" / "NASA");
+- a single word only onto a name the registry knows ("Roskosmos" is an alias,
+  "Roscozmos" -> "Roscosmos"): one word is too short to tell a respelling from
+  another name ("Clinton" / "Clifton", "Kelly" / "Kelley").
+
+A partial name is not completed from other documents ("Kaine" stays "Kaine"
+even if one other article names "Tim Kaine"): that one full name in the run
+ends with the word does not make it the same person, and the document's own
+text is what resolves its partial names (`speakers`).
 """
 from __future__ import annotations
 
-from collections import Counter
-from typing import Iterable, Mapping
+from collections import Counter, defaultdict
+from typing import Iterable, Mapping, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from .records import Quote
-from .registry import Registry, name_key
+from .registry import Registry, name_key, name_words
+
+MIN_WORD = 3  # shorter words ("Li", "Wu", initials) are never respellings of one another
+LONG_WORD = 8  # words this long may differ by two edits, shorter ones by one
 
 
-def _token_variant(a: str, b: str, first_names: Mapping[str, str], first: bool) -> bool:
-    """Two words that are spellings of one name: one edit apart (two for long words)."""
-    if a == b:
-        return True
-    if min(len(a), len(b)) < 3:
-        return False
+class _Spelling(NamedTuple):
+    """A name as the merge compares it: its key's words, and which of them are written in capitals."""
+
+    words: list[str]
+    caps: list[bool]
+
+
+def _spelling(name: str) -> _Spelling:
+    written = name_words(name)
+    return _Spelling([w.casefold() for w in written], [len(w) > 1 and w.isupper() for w in written])
+
+
+def _edit_limit(word: str) -> int:
+    return 2 if len(word) >= LONG_WORD else 1
+
+
+def _near_word(a: str, b: str, first_names: Mapping[str, str], first: bool, outer: bool) -> bool:
+    """Two different words (lower case) that may spell one name: one edit apart, two for long words.
+
+    `first`: the first of several words, where two known first names are two people;
+    `outer`: the first or last word, where letters added at the end make another name.
+    """
+    if min(len(a), len(b)) < MIN_WORD or a[0] != b[0]:
+        return False  # a misspelling keeps the initial: Mets / Jets, Cross / Ross are others
+    if outer and (a.startswith(b) or b.startswith(a)):
+        return False  # Clinton / Clintons, Korea / Korean, Eric / Erica, Clark / Clarke
     if first:
         ga, gb = first_names.get(a), first_names.get(b)
         if ga and gb and ga != gb:
             return False  # Mary and Mark are two people
-        if len(a) < 5 and ga and gb:
-            return False
-    limit = 2 if min(len(a), len(b)) >= 8 else 1
-    return Levenshtein.distance(a, b) <= limit
+        if min(len(a), len(b)) < 5 and (ga or gb):
+            return False  # short first names a letter apart are two, too: Dan / Don / Dean
+    return Levenshtein.distance(a, b) <= min(_edit_limit(a), _edit_limit(b))
 
 
-def is_respelling(a: str, b: str, registry: Registry) -> bool:
-    """Spelling variants of one name: same words but one, and that one a near spelling."""
-    ka, kb = name_key(a).split(), name_key(b).split()
-    if ka == kb or len(ka) != len(kb):
+def _respelling(a: _Spelling, b: _Spelling, registry: Registry, known: bool) -> bool:
+    """`is_respelling` on spellings; `known`: the registry names one of the two."""
+    n = len(a.words)
+    if a.words == b.words or n != len(b.words) or (n == 1 and not known):
         return False
-    diff = [i for i in range(len(ka)) if ka[i] != kb[i]]
+    diff = [i for i in range(n) if a.words[i] != b.words[i]]
     if len(diff) != 1:
         return False
     i = diff[0]
-    return (_token_variant(ka[i], kb[i], registry.first_names, i == 0 and len(ka) > 1)
-            and ratio(" ".join(ka), " ".join(kb)) >= registry.threshold - 10)
+    if a.caps[i] or b.caps[i]:
+        return False  # an acronym one letter off is another organisation: NSA / NASA, NBC / ABC
+    return (_near_word(a.words[i], b.words[i], registry.first_names, i == 0 and n > 1, i in (0, n - 1))
+            and ratio(" ".join(a.words), " ".join(b.words)) >= registry.threshold - 10)
+
+
+def is_respelling(a: str, b: str, registry: Registry) -> bool:
+    """Two different spellings of one name: same words but one, and that one a near spelling.
+
+    Single words only when the registry names one of them; never two people (see the module).
+    """
+    known = registry.entry(a) is not None or registry.entry(b) is not None
+    return _respelling(_spelling(a), _spelling(b), registry, known)
 
 
 def merge_variants(doc_counts: Mapping[str, int], registry: Registry) -> dict[str, str]:
     """Map each speaker name seen across documents to its canonical spelling.
 
-    `doc_counts`: how many documents used each name. Names differing only in
-    case or a near spelling are merged when the match is unambiguous; the
-    registry's name wins, then the spelling more documents use.
+    `doc_counts`: how many documents used each name. Case variants take the most
+    used casing; a name that is a respelling of exactly one other name (or
+    registry name) joins it when that one is stronger: the registry's, else used
+    by more documents.
     """
     counts: Counter = Counter()
     for name, n in doc_counts.items():
         if name:
             counts[name] += n
     mapping: dict[str, str] = {}
-    # case variants: the most used casing
-    by_key: dict[str, list[str]] = {}
+    # case variants: the registry's form, else the most used casing
+    by_key: dict[str, list[str]] = defaultdict(list)
     for name in counts:
-        by_key.setdefault(name_key(name), []).append(name)
-    forms = {}
+        by_key[name_key(name)].append(name)
+    forms: dict[str, tuple[str, float]] = {}
     for key, names in by_key.items():
         best = max(names, key=lambda n: (registry.entry(n) is not None, counts[n], sum(c.isupper() for c in n)))
         forms[key] = (best, sum(counts[n] for n in names))
         for n in names:
             mapping[n] = registry.canonical(best)
-    # near spellings: a form maps to the one stronger form it is a variant of
-    registry_names = {name_key(e.name): (e.name, float("inf")) for e in registry.entries}
-    pool = {**forms, **registry_names}
+    # respellings: a form joins the one stronger name it is a respelling of; the registry's
+    # names and aliases are there whether or not the run uses them, and outrank any count
+    aliases = {name_key(a): (a, 0) for e in registry.entries for a in e.aliases}
+    pool = {**forms, **aliases, **{name_key(e.name): (e.name, 0) for e in registry.entries}}
+    known = {key for key, (form, _) in pool.items() if registry.entry(form) is not None}
+    for key in known:
+        pool[key] = (pool[key][0], float("inf"))
+    spellings = {key: _spelling(form) for key, (form, _) in pool.items()}
     for key, (form, n) in forms.items():
-        if registry.entry(form) is not None:
+        if key in known:
             continue
-        matches = [(other, m) for okey, (other, m) in pool.items()
-                   if okey != key and is_respelling(form, other, registry)]
-        if len(matches) != 1:
-            continue  # none, or ambiguous: leave it as it is
-        other, m = matches[0]
-        if (m, other) > (n, form):
-            for name in by_key.get(key, []):
-                mapping[name] = registry.canonical(other)
+        candidates = set(pool) - {key}
+        targets: dict[str, tuple[float, str]] = {}  # canonical name -> its strongest matching form
+        for other in candidates:
+            if _respelling(spellings[key], spellings[other], registry, other in known):
+                o_form, m = pool[other]
+                target = registry.canonical(o_form)
+                targets[target] = max(targets.get(target, (m, o_form)), (m, o_form))
+        if len(targets) != 1:
+            continue  # none, or two people: leave it as it is
+        (target, strength), = targets.items()
+        if strength > (n, form):
+            for name in by_key[key]:
+                mapping[name] = target
     return mapping
 
 
 class SpeakerMerger:
-    """Collects the names each document uses, then gives spelling variants one canonical name.
+    """Collects the names each document uses, then gives respellings one canonical name.
 
     The evidence is how many documents use each spelling, among all the people
     and organisations they mention (not only the speakers), so that "Ann Smyth"

@@ -10,12 +10,17 @@ from typing import Iterable, Mapping
 from .rules import Rules, SpeakerEntry
 
 
-def name_key(name: str) -> str:
-    """How the registry compares names: case, curly apostrophes, spacing and a leading article aside."""
+def name_words(name: str) -> list[str]:
+    """A name's words as written, curly apostrophes made straight and a leading article dropped."""
     words = name.replace("’", "'").split()
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    return " ".join(words).casefold()
+    return words
+
+
+def name_key(name: str) -> str:
+    """How the registry compares names: case, curly apostrophes, spacing and a leading article aside."""
+    return " ".join(name_words(name)).casefold()
 
 
 class Registry:
