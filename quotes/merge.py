@@ -37,6 +37,7 @@ from .registry import Registry, name_key, name_words
 
 MIN_WORD = 3  # shorter words ("Li", "Wu", initials) are never respellings of one another
 LONG_WORD = 8  # words this long may differ by two edits, shorter ones by one
+MAX_BLOCK = 50  # a name sharing a block with more names than this is left as it is (see merge_variants)
 
 
 class _Spelling(NamedTuple):
@@ -98,13 +99,41 @@ def is_respelling(a: str, b: str, registry: Registry) -> bool:
     return _respelling(_spelling(a), _spelling(b), registry, known)
 
 
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word and every string made from it by deleting up to `depth` letters."""
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:k] + w[k + 1:] for w in frontier for k in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _block_keys(words: list[str]) -> list[str]:
+    """Keys such that any two names that are respellings of each other share one.
+
+    A respelling keeps the word count and all words but one, and the changed
+    words are at most d edits apart, so both reduce to a common string by at most
+    d deletions each (a substitution is one deletion on each side). One key per
+    word position and deletion: the words before it, its initial (which a
+    respelling keeps) and the deletion, the words after it (tabs apart: a name
+    key has none, so a key tells the position and the word count).
+    """
+    keys = []
+    for i, word in enumerate(words):
+        if len(word) >= MIN_WORD:
+            left, right = " ".join(words[:i]), " ".join(words[i + 1:])
+            keys.extend(f"{left}\t{word[0]}{d}\t{right}" for d in _deletions(word, _edit_limit(word)))
+    return keys
+
+
 def merge_variants(doc_counts: Mapping[str, int], registry: Registry) -> dict[str, str]:
     """Map each speaker name seen across documents to its canonical spelling.
 
     `doc_counts`: how many documents used each name. Case variants take the most
     used casing; a name that is a respelling of exactly one other name (or
     registry name) joins it when that one is stronger: the registry's, else used
-    by more documents.
+    by more documents. Near-linear: names are compared only within blocks that
+    every true pair shares.
     """
     counts: Counter = Counter()
     for name, n in doc_counts.items():
@@ -129,10 +158,26 @@ def merge_variants(doc_counts: Mapping[str, int], registry: Registry) -> dict[st
     for key in known:
         pool[key] = (pool[key][0], float("inf"))
     spellings = {key: _spelling(form) for key, (form, _) in pool.items()}
+    keys = {key: _block_keys(sp.words) for key, sp in spellings.items()}
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for key, sp in spellings.items():
+        if len(sp.words) > 1 or key in known:  # a single word is only ever matched to a registry name
+            for block in keys[key]:
+                blocks[block].append(key)
     for key, (form, n) in forms.items():
         if key in known:
             continue
-        candidates = set(pool) - {key}
+        candidates: set[str] = set()
+        crowded = False
+        for block in keys[key]:
+            members = blocks.get(block, ())
+            # A block this full holds a common short word's neighbours, not a respelling
+            # one can single out; leaving the name as it is never merges two people.
+            crowded = crowded or len(members) > MAX_BLOCK
+            candidates.update(members)
+        if crowded:
+            continue
+        candidates.discard(key)
         targets: dict[str, tuple[float, str]] = {}  # canonical name -> its strongest matching form
         for other in candidates:
             if _respelling(spellings[key], spellings[other], registry, other in known):

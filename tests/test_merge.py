@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from quotes import merge
 from quotes.merge import SpeakerMerger, is_respelling, merge_variants
 from quotes.registry import Registry
 from quotes.rules import SpeakerEntry
@@ -113,6 +114,15 @@ RESPELLINGS = [
 def test_is_respelling(a: str, b: str, entries: list[SpeakerEntry], expected: bool) -> None:
     assert is_respelling(a, b, registry(*entries)) is expected
     assert is_respelling(b, a, registry(*entries)) is expected
+
+
+def test_a_crowded_block_leaves_its_names_as_they_are(monkeypatch) -> None:
+    # "smyth" and "smtha" share the block of "smth" without being respellings of each other;
+    # when blocks that full are not trusted, Ann Smyth stays rather than join Ann Smith
+    counts = {"Ann Smyth": 1, "Ann Smith": 4, "Ann Smtha": 1}
+    assert merge_variants(counts, registry())["Ann Smyth"] == "Ann Smith"
+    monkeypatch.setattr(merge, "MAX_BLOCK", 2)
+    assert merge_variants(counts, registry())["Ann Smyth"] == "Ann Smyth"
 
 
 def test_merger_counts_a_name_once_per_document() -> None:
