@@ -1,16 +1,18 @@
 """The cross-document speaker merge as a specification (no model): which names become which.
 
 Each row of MERGES is (names with the number of documents using them, registry
-entries, the expected mapping of the names that matter).
+entries, the expected mapping of the names that matter); the blocking that makes
+the merge near-linear is checked against comparing every pair.
 """
 from __future__ import annotations
 
 import pytest
 
 from quotes import merge
+from quotes.cli_bench import synthetic_names
 from quotes.merge import SpeakerMerger, is_respelling, merge_variants
-from quotes.registry import Registry
-from quotes.rules import SpeakerEntry
+from quotes.registry import Registry, name_key
+from quotes.rules import SpeakerEntry, load_rules
 
 P = pytest.param
 FIRST_NAMES = {"mary": "female", "mark": "male", "ann": "female", "tom": "male", "dan": "male", "dean": "male",
@@ -114,6 +116,43 @@ RESPELLINGS = [
 def test_is_respelling(a: str, b: str, entries: list[SpeakerEntry], expected: bool) -> None:
     assert is_respelling(a, b, registry(*entries)) is expected
     assert is_respelling(b, a, registry(*entries)) is expected
+
+
+def pairwise_merge(counts: dict[str, int], reg: Registry) -> dict[str, str]:
+    """The merge by comparing every pair of names: the reference the blocked merge must equal."""
+    by_key: dict[str, list[str]] = {}
+    for name in counts:
+        by_key.setdefault(name_key(name), []).append(name)
+    forms, mapping = {}, {}
+    for key, names in by_key.items():
+        best = max(names, key=lambda n: (reg.entry(n) is not None, counts[n], sum(c.isupper() for c in n)))
+        forms[key] = (best, sum(counts[n] for n in names))
+        mapping.update((n, reg.canonical(best)) for n in names)
+    aliases = {name_key(a): (a, 0) for e in reg.entries for a in e.aliases}
+    pool = {**forms, **aliases, **{name_key(e.name): (e.name, 0) for e in reg.entries}}
+    pool = {k: (f, float("inf") if reg.entry(f) else m) for k, (f, m) in pool.items()}
+    for key, (form, n) in forms.items():
+        if reg.entry(form):
+            continue
+        targets: dict[str, list] = {}
+        for k, (other, m) in pool.items():
+            if k != key and is_respelling(form, other, reg):
+                targets.setdefault(reg.canonical(other), []).append((m, other))
+        if len(targets) == 1:
+            (target, strengths), = targets.items()
+            if max(strengths) > (n, form):
+                mapping.update((name, target) for name in by_key[key])
+    return mapping
+
+
+@pytest.mark.parametrize("size", [300, 800])
+def test_blocking_finds_every_pair(size: int) -> None:
+    reg = Registry.from_rules(load_rules())
+    counts = synthetic_names(size, list(reg.first_names), seed=size)
+    counts.update({"Vladimir Putn": 1, "Roscozmos": 2, "Putn": 1, "the Kremlim": 1})
+    mapping = merge_variants(counts, reg)
+    assert mapping == pairwise_merge(counts, reg)
+    assert sum(a != b for a, b in mapping.items()) > size // 20  # the synthetic set has respellings to merge
 
 
 def test_a_crowded_block_leaves_its_names_as_they_are(monkeypatch) -> None:
