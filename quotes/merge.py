@@ -159,22 +159,32 @@ def merge_variants(doc_counts: Mapping[str, int], registry: Registry) -> dict[st
         pool[key] = (pool[key][0], float("inf"))
     spellings = {key: _spelling(form) for key, (form, _) in pool.items()}
     keys = {key: _block_keys(sp.words) for key, sp in spellings.items()}
-    blocks: dict[str, list[str]] = defaultdict(list)
+    # most blocks hold one name: kept as a bare string, not a list the garbage collector would walk
+    blocks: dict[str, str | list[str]] = {}
     for key, sp in spellings.items():
         if len(sp.words) > 1 or key in known:  # a single word is only ever matched to a registry name
             for block in keys[key]:
-                blocks[block].append(key)
+                held = blocks.get(block)
+                if held is None:
+                    blocks[block] = key
+                elif isinstance(held, str):
+                    blocks[block] = [held, key]
+                else:
+                    held.append(key)
     for key, (form, n) in forms.items():
         if key in known:
             continue
         candidates: set[str] = set()
         crowded = False
         for block in keys[key]:
-            members = blocks.get(block, ())
-            # A block this full holds a common short word's neighbours, not a respelling
-            # one can single out; leaving the name as it is never merges two people.
-            crowded = crowded or len(members) > MAX_BLOCK
-            candidates.update(members)
+            members = blocks.get(block)
+            if isinstance(members, str):
+                candidates.add(members)
+            elif members:
+                # A block this full holds a common short word's neighbours, not a respelling
+                # one can single out; leaving the name as it is never merges two people.
+                crowded = crowded or len(members) > MAX_BLOCK
+                candidates.update(members)
         if crowded:
             continue
         candidates.discard(key)
