@@ -4,19 +4,29 @@ Speed: documents and characters per second for the spaCy model alone and with
 the annotator, so the annotator's own share is visible ("as fast as the parser
 allows"). Memory: resident memory sampled while a long stream of documents
 (the inputs cycled) goes through `Annotator.annotate`; flat memory means the
-run keeps no document once its rows are out.
+run keeps no document once its rows are out. Merge: the CPU time of the
+cross-document speaker merge on the streamed run's names, and on synthetic name
+sets of growing size, so that its time per name can be seen to stay flat.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import os
+import random
 import resource
 import time
+from collections import Counter
 
 from .corpus import Document, read_corpus
 
 SAMPLES = 4
+MERGE_SIZES = (500, 1000, 2000, 4000, 8000)
+# syllables of made-up surnames: 25 x 12 of them, some of 8+ letters (which may differ by two edits)
+SURNAME_HEADS = ("Ab", "Bar", "Cal", "Dan", "El", "Fen", "Gar", "Hol", "Ing", "Jor", "Kel", "Lan", "Mor", "Nel",
+                 "Os", "Par", "Quin", "Ros", "Sel", "Tor", "Ul", "Var", "Wil", "Yar", "Zel")
+SURNAME_TAILS = ("ton", "son", "ley", "man", "berg", "field", "ford", "ridge", "well", "ski", "ez", "ini")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -43,11 +53,55 @@ def _timed(nlp, texts: list[str], batch_size: int) -> float:
     return time.perf_counter() - start
 
 
+def synthetic_names(n: int, first_names: list[str], seed: int = 0) -> Counter:
+    """`n` distinct names with document counts, the same for the same arguments: mostly first + last
+    names, some single surnames, and some respellings (one letter changed) of a name already drawn."""
+    rng = random.Random(seed)
+    firsts = [f.capitalize() for f in sorted(first_names)] or ["Ann", "Tom"]
+    lasts = [h + t for h in SURNAME_HEADS for t in SURNAME_TAILS]
+    counts: Counter = Counter()
+    drawn: list[str] = []
+    while len(counts) < n:
+        roll = rng.random()
+        if roll < 0.15 and drawn:
+            first, last = rng.choice(drawn).rsplit(" ", 1)
+            k = rng.randrange(1, len(last))
+            name = f"{first} {last[:k]}{rng.choice('aeiouy')}{last[k + 1:]}"
+        elif roll < 0.30:
+            name = rng.choice(lasts)
+        else:
+            name = f"{rng.choice(firsts)} {rng.choice(lasts)}"
+            drawn.append(name)
+        if name not in counts:
+            counts[name] = 1 + int(rng.paretovariate(1.5)) % 20  # a few names in many documents
+    return counts
+
+
+def _merge_seconds(counts: Counter, registry) -> float:
+    from .merge import merge_variants
+
+    gc.collect()  # charge the merge with its own garbage, not the annotation run's
+    start = time.process_time()
+    merge_variants(counts, registry)
+    return time.process_time() - start
+
+
+def merge_scaling(registry, sizes=MERGE_SIZES) -> list[str]:
+    """Lines of a table: CPU time of the merge on synthetic name sets, and per name."""
+    lines = ["Speaker merge on synthetic names (CPU time):", "     names     seconds   us/name"]
+    for n in sizes:
+        t = _merge_seconds(synthetic_names(n, list(registry.first_names)), registry)
+        lines.append(f"  {n:8d}  {t:10.3f}  {1e6 * t / n:8.1f}")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     import spacy
 
     from .errors import InputError
-    from .pipeline import DEFAULT_MODEL, Annotator
+    from .merge import SpeakerMerger
+    from .pipeline import DEFAULT_MODEL, Annotated, Annotator
+    from .registry import Registry
 
     docs = [d for d in read_corpus(args.paths) if isinstance(d, Document)]
     if not docs:
@@ -68,9 +122,13 @@ def run(args: argparse.Namespace) -> int:
     stream = (Document(f"{d.doc_id}-{n}", d.text, d.origin)
               for n, d in zip(range(args.stream), itertools.cycle(docs)))
     marks = {round(args.stream * k / SAMPLES) for k in range(1, SAMPLES + 1)}
+    registry = Registry.from_rules(annotator.rules)
+    merger = SpeakerMerger(registry)  # as extract keeps it: one count per distinct name
     samples, done = [], 0
     for result in annotator.annotate(stream):
         done += 1
+        if isinstance(result, Annotated):
+            merger.add(result.used_names())
         if done in marks:
             samples.append((done, _rss_mb()))
     print(f"Memory while streaming {args.stream} documents through annotate():")
@@ -78,7 +136,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"  after {n:6d} documents  {mb:8.1f} MB resident")
     if len(samples) >= 2:
         print(f"  growth over the second half: {samples[-1][1] - samples[len(samples) // 2 - 1][1]:+.1f} MB")
+    print(f"Speaker merge of that run: {len(merger.counts)} names, {_merge_seconds(merger.counts, registry):.3f} s CPU")
+    print("\n".join(merge_scaling(registry)))
     return 0
 
 
-COMMANDS = [("bench", "print speed (docs/s, the annotator's share) and memory over a long stream", add_arguments, run)]
+COMMANDS = [("bench", "print speed (docs/s, the annotator's share), memory over a long stream, and the speaker "
+            "merge's time on growing name sets", add_arguments, run)]

@@ -17,7 +17,8 @@ from pathlib import Path
 from .corpus import Skipped, read_corpus
 from .errors import InputError
 from .export import QuoteWriter, output_format
-from .pipeline import Annotator, SpeakerMerger
+from .merge import SpeakerMerger
+from .pipeline import Annotator
 from .records import Quote
 from .registry import Registry
 
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             if result.recovered:
                 warn(f"{result.document.origin}: {result.recovered} quote(s) with unbalanced or mismatched marks, "
                      "recovered at their paragraph's end; check those rows")
-            merger.add(result)
+            merger.add(result.used_names())
             for q in result.quotes:
                 spool.write(json.dumps(q.to_row(), ensure_ascii=False) + "\n")
             if bar is not None:

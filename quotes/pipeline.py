@@ -2,11 +2,10 @@
 
 A document that fails (too long, a component error) comes out as `Skipped` and
 the others keep their rows. Speaker spellings are merged across documents in a
-second, cheap pass over the rows (`merge_speakers`).
+second, cheap pass over the rows (`merge.SpeakerMerger`).
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -17,6 +16,7 @@ from spacy.language import Language
 from . import component  # noqa: F401 - registers the factories
 from .corpus import Document, Item, Skipped
 from .errors import QuotesError
+from .merge import SpeakerMerger
 from .records import Quote
 from .registry import Registry
 from .rules import Rules, load_rules
@@ -49,6 +49,10 @@ class Annotated:
     quotes: list[Quote]
     names: dict[str, str] = field(default_factory=dict)
     recovered: int = 0  # quotes whose marks were broken and recovered locally
+
+    def used_names(self) -> set[str]:
+        """What the cross-document merge counts for this document: every name it mentions, and its speakers."""
+        return set(self.names) | {q.speaker for q in self.quotes if q.speaker}
 
 
 class Annotator:
@@ -104,36 +108,6 @@ class Annotator:
             yield pending.pop(0)
 
 
-class SpeakerMerger:
-    """Collects the names documents use, then gives spelling variants one canonical name.
-
-    The evidence is how many documents use each spelling, among all the people
-    and organisations they mention (not only the speakers), so that "Ann Smyth"
-    in one article joins "Ann Smith" named in four others.
-    """
-
-    def __init__(self, registry: Registry):
-        self.registry = registry
-        self.counts: Counter = Counter()
-        self._mapping: dict[str, str] | None = None
-
-    def add(self, annotated: Annotated) -> None:
-        names = set(annotated.names) | {q.speaker for q in annotated.quotes if q.speaker}
-        self.counts.update(names)
-        self._mapping = None
-
-    @property
-    def mapping(self) -> dict[str, str]:
-        if self._mapping is None:
-            self._mapping = self.registry.merge_variants(self.counts)
-        return self._mapping
-
-    def apply(self, quotes: Iterable[Quote]) -> None:
-        for q in quotes:
-            if q.speaker:
-                q.speaker = self.mapping.get(q.speaker, q.speaker)
-
-
 def annotate_corpus(annotator: Annotator, items: Iterable[Item]) -> tuple[list[Quote], list[Skipped]]:
     """All quotes of a (small) corpus in memory, with speaker spellings merged; for the API and tests."""
     merger = SpeakerMerger(Registry.from_rules(annotator.rules))
@@ -143,7 +117,7 @@ def annotate_corpus(annotator: Annotator, items: Iterable[Item]) -> tuple[list[Q
         if isinstance(result, Skipped):
             skipped.append(result)
         else:
-            merger.add(result)
+            merger.add(result.used_names())
             rows.extend(result.quotes)
     merger.apply(rows)
     return rows, skipped

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc, Span, Token
 
 from ..cues import subject_of
+from ..merge import is_respelling
 from ..registry import Registry
 from ..rules import Rules
 from .workbench import Aligned
@@ -114,7 +115,7 @@ def _continuation(a: Aligned, quote_id: str) -> bool:
 
 
 def _same_speaker(registry: Registry, a: str, b: str) -> bool:
-    return registry.canonical(a).casefold() == registry.canonical(b).casefold() or registry.is_variant(a, b)
+    return registry.canonical(a).casefold() == registry.canonical(b).casefold() or is_respelling(a, b, registry)
 
 
 def _add_learned(data: dict, section: str, what: str, found: dict[str, set[str]]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from ..merge import is_respelling
 from ..registry import Registry
 from ..rules import Rules
 from ..speakers import PRONOUN_KIND
@@ -20,7 +21,7 @@ STEP = 0.25
 
 def _same(registry: Registry, a: str, b: str) -> bool:
     ka, kb = registry.canonical(a).casefold(), registry.canonical(b).casefold()
-    return ka == kb or registry.is_variant(a, b)
+    return ka == kb or is_respelling(a, b, registry)
 
 
 def ranking_samples(aligned: list[Aligned], parsed: dict[str, Doc], rules: Rules) -> list[tuple[list[dict], int]]:

@@ -13,7 +13,8 @@ from spacy.tokens import Doc
 
 from ..attribution import Analysis, analyse
 from ..evaluate import Gold, GoldQuote, evaluate
-from ..pipeline import DEFAULT_MODEL, Annotated, SpeakerMerger
+from ..merge import SpeakerMerger
+from ..pipeline import DEFAULT_MODEL, Annotated
 from ..corpus import Document
 from ..records import Quote
 from ..registry import Registry
@@ -50,7 +51,8 @@ class Workbench:
             analysis = analyse(self.parsed[doc_id], rules, registry)
             for q in analysis.quotes:
                 q.doc_id = doc_id
-            merger.add(Annotated(Document(doc_id, self.docs[doc_id].text, doc_id), analysis.quotes, analysis.names))
+            annotated = Annotated(Document(doc_id, self.docs[doc_id].text, doc_id), analysis.quotes, analysis.names)
+            merger.add(annotated.used_names())
             out[doc_id] = analysis
         for analysis in out.values():
             merger.apply(analysis.quotes)

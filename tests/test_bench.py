@@ -1,0 +1,29 @@
+"""`quotes bench` runs and prints its figures; what the figures are is never asserted (no timed tests)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from quotes.cli import main
+from quotes.cli_bench import MERGE_SIZES, synthetic_names
+
+
+def test_synthetic_names_are_deterministic_and_distinct() -> None:
+    firsts = ["ann", "tom", "mary"]
+    names = synthetic_names(300, firsts)
+    assert names == synthetic_names(300, firsts)
+    assert len(names) == 300 and all(n >= 1 for n in names.values())
+    assert any(len(name.split()) == 1 for name in names)  # single surnames too
+
+
+@pytest.mark.model
+def test_bench_prints_the_merge_time_and_its_scaling(tmp_path: Path, capsys) -> None:
+    (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n', encoding="utf-8")
+    assert main(["bench", str(tmp_path), "--stream", "4"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert any(re.fullmatch(r"Speaker merge of that run: \d+ names, [\d.]+ s CPU", line) for line in out)
+    table = out[out.index("Speaker merge on synthetic names (CPU time):") + 2:]
+    assert [int(row.split()[0]) for row in table] == list(MERGE_SIZES)
+    assert all(len(row.split()) == 3 for row in table)
