@@ -274,6 +274,8 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
                     continue
             if is_cue_verb(node, rules) and outside(node):
                 cue = Cue(node.text, node, subject_of(node, outside, rules=rules), "tree", rules.cue_verbs[node.lemma_.lower()])
+                if cue.speaker is None and _agentless_passive(node):
+                    return cue  # "what is being criticised as 'X'": the text does not say who, nor does the clause above
                 # a report inside a report belongs to the outer source: "Smith said Jones called it 'reckless'"
                 if found is None or cue.speaker is not None:
                     found = cue
@@ -290,6 +292,10 @@ def tree_cue(quote_tokens: list[Token], rules: Rules, outside: Callable[[Token],
         if found is not None:
             return _parenthetical(node, found, rules, outside)
     return fallback
+
+
+def _agentless_passive(verb: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in verb.children) and not any(c.dep_ == "agent" for c in verb.children)
 
 
 def _parenthetical(top: Token, found: Cue, rules: Rules, outside: Callable[[Token], bool]) -> Cue:

@@ -89,14 +89,27 @@ class Describer:
         for _ in range(3):
             if tok.lemma_.lower() not in self.quantities and tok.pos_ != "NUM":
                 return tok
-            nxt = None
-            for prep in tok.children:
-                if prep.dep_ == "prep" and prep.lower_ == "of":
-                    nxt = next((p for p in prep.children if p.dep_ == "pobj"), None)
+            nxt = self._counted(tok)
+            if nxt is None:
+                # "52 percent of registered voters agreed ..., while 63 percent said": the same people
+                para = self.table.layout.paragraph_index(tok.idx)
+                for prev in reversed(self.doc[max(0, tok.i - 80):tok.i]):
+                    if self.table.layout.paragraph_index(prev.idx) != para:
+                        break
+                    if prev.lemma_ == tok.lemma_ and self._counted(prev) is not None:
+                        nxt = self._counted(prev)
+                        break
             if nxt is None:
                 return tok
             tok = nxt
         return tok
+
+    @staticmethod
+    def _counted(tok: Token) -> Token | None:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                return next((p for p in prep.children if p.dep_ == "pobj"), None)
+        return None
 
     def _owner(self, tok: Token) -> Entity | None:
         """Whose the description is: 'Smith's', 'his', 'the Clinton (campaign)', 'of the IMF'."""

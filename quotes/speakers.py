@@ -171,6 +171,8 @@ class DocSpeakers:
         """'Smith and Park said': a group of the named speakers, in text order."""
         if tok.pos_ not in ("PROPN", "NOUN"):
             return None
+        while tok.dep_ == "conj" and tok.head.pos_ == "PROPN" and tok.head.i != tok.i:
+            tok = tok.head  # "Obama and Clinton": from any member to the first
         members = [tok]
         frontier = [tok]
         while frontier:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import StudioError
 from ..records import Quote
-from .labelconfig import QUOTE, SAID_BY, SPANS, SPEAKER, SPEAKER_NAME, STANCE, TEXT, TYPE
+from .labelconfig import KIND, QUOTE, SAID_BY, SPANS, SPEAKER, SPEAKER_NAME, STANCE, TEXT, TYPE
 
 HUMAN = "annotator"  # stance_cues of a stance an annotator chose
 NEUTRAL = "neutral"
@@ -67,6 +67,8 @@ def prediction_result(quotes: Iterable[Quote]) -> list[dict[str, Any]]:
                                score=_unit(q.confidence), meta={"text": [_note(q)], "quotes": _machine(q)}))
         if q.speaker:
             regions.append(_result(q.quote_id, SPEAKER_NAME, "textarea", {**span, "text": [q.speaker]}))
+        if q.speaker_kind:
+            regions.append(_result(q.quote_id, KIND, "choices", {**span, "choices": [q.speaker_kind]}))
         regions.append(_result(q.quote_id, STANCE, "choices", {**span, "choices": [q.stance]}))
         regions.append(_result(q.quote_id, TYPE, "choices", {**span, "choices": [q.type]}))
         if q.mention_start is not None and q.mention_end is not None:
@@ -108,6 +110,7 @@ class _Region:
     end: int
     labels: list[str] = field(default_factory=list)
     speaker: str | None = None
+    kind: str | None = None
     stance: str | None = None
     type: str | None = None
     machine: dict[str, Any] = field(default_factory=dict)
@@ -141,6 +144,8 @@ def _regions(result: Sequence[Mapping[str, Any]], where: str) -> tuple[dict[str,
         elif name == SPEAKER_NAME:
             texts = [str(t).strip() for t in value.get("text") or [] if str(t).strip()]
             region.speaker = texts[-1] if texts else ""
+        elif name == KIND:
+            region.kind = _first(value.get("choices"))
         elif name == STANCE:
             region.stance = _first(value.get("choices"))
         elif name == TYPE:
@@ -183,6 +188,7 @@ def rows_from_result(result: Sequence[Mapping[str, Any]], doc_id: str, text: str
         rows.append(Quote(
             doc_id=doc_id, quote_id=str(m.get("quote_id") or r.rid), start=r.start, end=r.end,
             text=text[r.start:r.end], type=r.type or "direct", speaker=r.speaker or "",
+            speaker_kind=(r.kind or "") if r.speaker else "",
             speaker_mention=text[mention.start:mention.end] if mention else "",
             mention_start=mention.start if mention else None, mention_end=mention.end if mention else None,
             cue=str(m.get("cue") or ""), stance=r.stance or NEUTRAL,
@@ -209,12 +215,13 @@ def merge(human: Sequence[Quote], machine: Sequence[Quote], rules_version: str =
             out.append(replace(h, cue="", confidence=1.0, rules_version=h.rules_version or rules_version,
                                stance_score=1.0, stance_cues=HUMAN))
             continue
-        row = replace(m, start=h.start, end=h.end, text=h.text, type=h.type, speaker=h.speaker,
+        row = replace(m, start=h.start, end=h.end, text=h.text, type=h.type, speaker=h.speaker, speaker_kind=h.speaker_kind,
                       speaker_mention=h.speaker_mention, mention_start=h.mention_start, mention_end=h.mention_end,
                       stance=h.stance)
         if h.stance != m.stance:
             row = replace(row, stance_score=1.0, stance_cues=HUMAN)
-        if (h.speaker, h.mention_start, h.mention_end) != (m.speaker, m.mention_start, m.mention_end):
+        if (h.speaker, h.speaker_kind, h.mention_start, h.mention_end) != (m.speaker, m.speaker_kind, m.mention_start,
+                                                                           m.mention_end):
             row = replace(row, confidence=1.0)
         out.append(row)
     return sorted(out, key=lambda q: (q.start, q.end))

@@ -29,9 +29,9 @@ def quote(qid: str, words: str, speaker: str = "", mention: str = "", mention_at
 
 MACHINE = [
     quote("q1", "We will finish the bridge by spring,", "Jo Park", "she", cue="said", stance="reassuring",
-          stance_score=0.61, stance_cues="will finish", confidence=0.83),
+          stance_score=0.61, stance_cues="will finish", confidence=0.83, speaker_kind="person"),
     quote("q2", "It is a disgrace,", "Ann Smith", "Ann Smith", cue="said", stance="critical", stance_score=0.9,
-          stance_cues="disgrace", confidence=0.95),
+          stance_cues="disgrace", confidence=0.95, speaker_kind="person"),
     quote("q3", "late", type="partial", confidence=0.2),
 ]
 
@@ -130,6 +130,12 @@ def test_a_changed_stance_is_the_annotators() -> None:
     assert out[1:] == machine[1:]
 
 
+def test_a_changed_speaker_kind_is_the_annotators() -> None:
+    machine, out = corrected(lambda r: item(r, "q2", "speaker_kind")["value"].update(choices=["organisation"]))
+    assert out[1] == {**machine[1], "speaker_kind": "organisation", "confidence": 1.0}
+    assert [out[0], out[2]] == [machine[0], machine[2]]
+
+
 def test_a_changed_speaker_and_mention() -> None:
     def edit(result: list[dict]) -> None:
         item(result, "q1", "speaker")["value"]["text"] = ["Ann Smith"]
@@ -161,7 +167,7 @@ def test_an_added_and_a_deleted_quote() -> None:
     machine, out = corrected(edit)
     assert [r["quote_id"] for r in out] == ["new1", "q1", "q2"]
     assert out[0] == {"doc_id": "d1", "quote_id": "new1", "start": start, "end": end, "text": TEXT[start:end],
-                      "type": "direct", "speaker": "Jo Park", "speaker_mention": "", "mention_start": None,
+                      "type": "direct", "speaker": "Jo Park", "speaker_kind": "", "speaker_mention": "", "mention_start": None,
                       "mention_end": None, "cue": "", "stance": "neutral", "stance_score": 1.0,
                       "stance_cues": "annotator", "confidence": 1.0, "rules_version": "7"}
     assert out[1:] == machine[:2]
