@@ -330,7 +330,7 @@ class EntityTable:
                 return hit
         hits = self._partial_matches(words)
         if gender:
-            hits = [e for e in hits if e.gender in (None, gender)] or ([] if len(hits) > 0 else hits)
+            hits = [e for e in hits if self._likely_gender(e) in (None, gender)]
         if canonical and hits and not any(e.registered for e in hits):
             return None  # "Obama" is the registry's Barack Obama, not the Michelle Obama the text names
         if len(hits) == 1:
@@ -343,6 +343,10 @@ class EntityTable:
                 return self._nearest_sharer(pool, near)
             return max(pool, key=lambda e: len(e.positions))
         return None
+
+    def _likely_gender(self, e: Entity) -> str | None:
+        """The gender known so far: genders are settled after every name is attached, first names are known now."""
+        return e.gender or (self.first_names.get(e.tokens[0].lower()) if e.kind == "person" and len(e.tokens) > 1 else None)
 
     def _nearest_sharer(self, pool: list[Entity], near: int) -> Entity:
         """Of two people with one surname: the one named in this or the previous paragraph, else the one
@@ -393,7 +397,7 @@ class EntityTable:
         key = name_key(name)
         if key in self.entities:
             return self.entities[key]
-        if entry is None and kind == "organisation" and label in ("ORG", "") and len(words) >= 2 \
+        if entry is None and kind == "organisation" and label != "PERSON" and len(words) >= 2 \
                 and words[0].lower() in self.first_names:
             kind = "person"  # the NER calls some names ORG: a known first name says otherwise
         entity = Entity(name, kind, entry.gender if entry else gender, registered=entry is not None, label=label)

@@ -58,9 +58,23 @@ class Relatives:
                             table.token_entity[i] = entity
                 table.entities[name_key(full)] = entity
             entity.gender = entity.gender or gender
+            self._fold_surname(entity, surname)
             entity.add_role(tok.lemma_.lower(), {w.lower() for w in owner.tokens})
             table.token_entity[relative.i] = entity
             self.links[(tok.lemma_.lower(), name_key(owner.name))] = entity
+
+    def _fold_surname(self, relative: Entity, surname: list[str]) -> None:
+        """"Mr. Park" read before the text named Tom Park, Jo Park's husband: the surname of his gender is his."""
+        table = self.table
+        alone = table.get(" ".join(surname))
+        if alone is None or alone is relative or alone.kind != "person" or alone.gender != relative.gender:
+            return
+        relative.positions = sorted(relative.positions + alone.positions)
+        relative.subject_positions |= alone.subject_positions
+        table.entities.pop(name_key(alone.name), None)
+        for i, e in list(table.token_entity.items()):
+            if e is alone:
+                table.token_entity[i] = relative
 
     def _relative_name(self, kin: Token, owner: Token) -> Token | None:
         """The first name right after a kinship noun ("mother Mary", "wife, Julie") or apposed to it."""

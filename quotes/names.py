@@ -71,8 +71,8 @@ def span_text(tokens: Sequence[Token]) -> str:
 def drop_middle_initials(name: str) -> str:
     """'Donald J. Trump' -> 'Donald Trump'; a first or last initial stays."""
     words = name.split()
-    if len(words) < 3:
-        return name
+    if len(words) < 3 or is_initial(words[0]):
+        return name  # "J. K. Rowling" goes by her initials
     kept = [w for k, w in enumerate(words) if k in (0, len(words) - 1) or not is_initial(w)]
     return " ".join(kept)
 

@@ -178,7 +178,9 @@ class DocSpeakers:
         while frontier:
             t = frontier.pop()
             for c in t.children:
-                if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN"):
+                # "Park, Smith and Reed" is often parsed with Smith in apposition to Park
+                listed = c.dep_ == "appos" and c.pos_ == "PROPN" and any(g.dep_ == "conj" for g in c.children)
+                if (c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")) or listed:
                     members.append(c)
                     frontier.append(c)
         if len(members) < 2 or not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for m in members for c in m.children):
