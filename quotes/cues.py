@@ -105,15 +105,22 @@ def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3
 
 
 def nearest_name(tokens: tuple[Token, ...], verb: Token, outside: Callable[[Token], bool]) -> Token | None:
-    """When the parse lost the subject: the person or organisation named next to the verb."""
-    best = None
+    """When the parse lost the subject: the person (else organisation) named next to the verb, before it
+    rather than after ("Flynn, a surrogate, said on Fox News"), never the object of a preposition."""
+    best, best_key = None, None
     for t in tokens:
+        if t.dep_ == "pobj" and t.head.lower_ != "by":
+            continue
+        if (t.dep_ in ("compound", "poss") and t.head.pos_ == "NOUN" and t.head.i != t.i) or t.pos_ in ("PART", "PUNCT"):
+            continue  # "a Trump surrogate", "Trump's lawyer": the name qualifies someone else
         if t.ent_type_ in ("PERSON", "ORG") and t.ent_iob_ in ("B", "I") and outside(t) and same_paragraph(t, verb):
-            # the last token of the entity is its head
-            if t.i + 1 < len(t.doc) and t.doc[t.i + 1].ent_iob_ == "I":
+            # the last word of the entity is its head
+            nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+            if nxt is not None and nxt.ent_iob_ == "I" and nxt.pos_ not in ("PART", "PUNCT"):
                 continue
-            if best is None or abs(t.i - verb.i) < abs(best.i - verb.i):
-                best = t
+            key = (t.ent_type_ != "PERSON", t.i > verb.i, abs(t.i - verb.i))
+            if best_key is None or key < best_key:
+                best, best_key = t, key
     return best
 
 

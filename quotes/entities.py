@@ -507,7 +507,8 @@ class EntityTable:
             or role in self.rules.words("person_roles")
 
     def _pronoun_evidence(self, entity: Entity) -> str | None:
-        """Gender from the pronouns of sentences where this person is the only one named."""
+        """Gender from the subject pronouns of sentences where this person is the only one named, and of the
+        sentence after one this person is the subject of."""
         votes = {"male": 0, "female": 0}
         for pos in entity.positions:
             sent = self.doc[pos].sent
@@ -515,9 +516,17 @@ class EntityTable:
                       if sent.start <= j < sent.end and e.kind == "person" and e is not entity}
             if others:
                 continue
-            for t in sent:
-                if t.i > pos and not self.layout.in_quote(t.idx):
-                    g = {"he": "male", "his": "male", "him": "male", "she": "female", "her": "female"}.get(t.lower_)
+            pronouns = [t for t in sent if t.i > pos]
+            if pos in entity.subject_positions and sent.end < len(self.doc):
+                # "Melanie thought it outrageous. She wasn't ...": the next sentence's opening pronoun
+                nxt = next((t for t in self.doc[sent.end:min(len(self.doc), sent.end + 4)]
+                            if not t.is_punct and not t.is_space), None)
+                if nxt is not None and nxt.dep_ in ("nsubj", "nsubjpass"):
+                    pronouns.append(nxt)
+            for t in pronouns:
+                # only subjects: "his speech", "told him" are as often about someone else
+                if not self.layout.in_quote(t.idx) and t.dep_ in ("nsubj", "nsubjpass"):
+                    g = {"he": "male", "she": "female"}.get(t.lower_)
                     if g:
                         votes[g] += 1
         if votes["male"] != votes["female"]:
