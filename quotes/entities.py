@@ -9,6 +9,7 @@ verbs ("Obama Says"); a name there only counts when the body names it too.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -22,6 +23,9 @@ from .windows import DocLayout
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 ORG_LABELS = {"ORG", "FAC", "GPE", "NORP"}
 _ROLE_POS = {"NOUN", "ADJ", "PROPN"}
+_BYLINE_START = re.compile(r"^\s*(?:By|BY)\s+[A-Z]")
+# "Jo Park is a playwright in Dunmore.", "Jo Park, a lawyer, lives in Dunmore." at a text's end
+_AUTHOR_NOTE = re.compile(r"^\s*(?:[A-Z][\w.'’-]+\s+){1,3}[A-Z][\w'’-]+(?:,\s+an?\s|\s+(?:is|was|teaches|writes|lives)\s)")
 
 
 def _fold(word: str) -> str:
@@ -113,6 +117,7 @@ class EntityTable:
         self._roles()
         self._genders()
         self._groups()
+        self.author = self._author()
 
     def _mentions(self) -> list[Mention]:
         out = []
@@ -259,6 +264,8 @@ class EntityTable:
                 continue
             if tok.pos_ != "PROPN" and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "pobj"):
                 continue
+            if tok.i > 0 and self.doc[tok.i - 1].pos_ == "PROPN" and self.doc[tok.i - 1].text[:1].isupper():
+                continue  # "Olive Meehan": the last word of another name
             entity = owners[0]
             self.token_entity[tok.i] = entity
             entity.positions.append(tok.i)
@@ -304,6 +311,31 @@ class EntityTable:
             head = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("like", "including") else tok
             if head.dep_ in ("nsubj", "nsubjpass"):
                 group.subject_positions.add(tok.i)
+
+    def _author(self) -> Entity | None:
+        """Who writes in the first person: the byline's name ("By Jo Park"), or the person an author's note at
+        the end introduces ("Jo Park is a playwright in Dunmore.")."""
+        paras = self.layout.paras
+        candidates = [(ps, pe, False) for ps, pe in paras[:3] if _BYLINE_START.match(self.layout.text[ps:pe])]
+        candidates += [(ps, pe, True) for ps, pe in paras[-3:] if _AUTHOR_NOTE.match(self.layout.text[ps:pe])]
+        for ps, pe, note in candidates:
+            span = self.layout.span(ps, pe)
+            if span is None:
+                continue
+            people = [e for e in span.ents if e.label_ == "PERSON" and e.start_char - ps <= 3]
+            if not people:
+                continue
+            toks, _ = name_tokens(people[0], self.titles, True)
+            words = span_text(toks).split()
+            if len(words) < 2:
+                continue
+            known = self.find(words)
+            if note and known is not None and any(self.doc[p].idx < ps for p in known.positions):
+                continue  # "Jo Park is expected to testify": a person of the story, not its writer
+            entity = known or self.attach(words, "person", "PERSON")
+            entity.kind = "person"
+            return entity
+        return None
 
     # -- finding and attaching names --------------------------------------------
 

@@ -160,6 +160,9 @@ class DocSpeakers:
 
     def _pronoun(self, tok: Token) -> Resolution:
         span = (tok.idx, tok.idx + len(tok))
+        if tok.lower_ in ("i", "me") and self.table.author is not None:
+            # an op-ed or a letter: its writer, named in the byline or the author's note
+            return Resolution(self.table.author.name, tok.text, *span, "person", 1.0, "author")
         if tok.lower_ in _FIRST_PERSON or tok.lower_ not in PRONOUN_KIND:
             return Resolution("", tok.text, *span, "", 1.0, "none")  # the writer, or nobody the text names
         entity, lead = self.ranker.best(tok)

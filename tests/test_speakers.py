@@ -129,6 +129,18 @@ def test_a_quote_inside_a_quote_gives_no_mention_inside_a_quote(annotator: Annot
     _assert_mentions_outside_quotes(text, rows)
 
 
+@pytest.mark.parametrize("text, speaker", [
+    P('My mother called me on Sunday.\nI laughed and said, "I do not believe a word of it."\n\n'
+      'Jo Park is a playwright in Dunmore.', "Jo Park", id="author-note"),
+    P('By Ann Smith\n\nThe ferry was late again.\nI asked the captain why, and I said, "This cannot go on."',
+      "Ann Smith", id="byline"),
+    P('My mother called me on Sunday.\nI laughed and said, "I do not believe a word of it."', "", id="no-author"),
+])
+def test_first_person_is_the_writer_the_text_names(annotator: Annotator, text: str, speaker: str) -> None:
+    rows = annotator.annotate_text(text)
+    assert rows[-1].speaker == speaker
+
+
 def test_no_speaker_has_an_empty_kind(annotator: Annotator) -> None:
     rows = annotator.annotate_text('The crowd fell silent.\n"Never again."')
     assert [(q.speaker, q.speaker_kind) for q in rows] == [("", "")]
