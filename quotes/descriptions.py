@@ -46,6 +46,7 @@ class Describer:
         self.entity_of = entity_of
         self.org_roles = rules.words("org_roles")
         self.documents = rules.words("document_nouns")
+        self.speech = rules.words("speech_nouns") | rules.words("intro_nouns")
         self.quantities = rules.words("quantity_nouns")
         self.person_roles = rules.words("person_roles")
         self.ignored = rules.words("role_qualifiers_ignored")
@@ -66,6 +67,8 @@ class Describer:
             found = self._document(tok, lemma, owner)
             if found is not None:
                 return found
+        if owner is not None and lemma in self.speech:
+            return Described(owner, 1.0, head=tok, how="document")  # "his final assessment: '...'"
         if tok.pos_ in ("NOUN", "PROPN"):
             found = self._role(tok)
             if found is not None:

@@ -166,8 +166,8 @@ class EntityTable:
         words = [t.text for t in toks]
         if any("/" in w or "@" in w[1:] for w in words) or not any(w[:1].isupper() for w in words):
             return None
-        if all(w.isdigit() for w in words):
-            return None
+        if all(w.isdigit() for w in words) or self._common(words):
+            return None  # "Party", "Committee" alone: the NER's piece of a longer name
         name = span_text(toks)
         return Mention(self.doc[toks[0].i:toks[-1].i + 1], name.split(), name, label, tuple(stripped),
                        self.layout.is_furniture(toks[0].idx))
