@@ -6,6 +6,7 @@ whose weights are the rules' `ranking` (re-weighted by `quotes learn`).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from typing import Callable
 
 from spacy.tokens import Token
@@ -32,10 +33,22 @@ class AntecedentRanker:
         self.paragraphs_back = paragraphs_back
         self.speaker_history: list[tuple[int, Entity]] = []  # who spoke, by token position, in text order
         self._most_mentions = max((len(e.positions) for e in table.entities.values()), default=1) or 1
+        self._mentions: tuple[list[int], list[tuple[int, Entity, bool]]] | None = None
 
     def note_speaker(self, position: int, entity: Entity) -> None:
-        self.speaker_history.append((position, entity))
-        self.speaker_history.sort(key=lambda x: x[0])
+        insort(self.speaker_history, (position, entity), key=lambda x: x[0])
+
+    def refresh(self) -> None:
+        """Read the entities' mentions again (after relatives were folded into the table)."""
+        self._mentions = None
+
+    def _mention_events(self) -> tuple[list[int], list[tuple[int, Entity, bool]]]:
+        """Every entity mention, by token position: built once, so a pronoun looks only at its window."""
+        if self._mentions is None:
+            events = sorted(((i, e, i in e.subject_positions) for e in self.table.entities.values() for i in e.positions),
+                            key=lambda x: x[0])
+            self._mentions = ([i for i, _, _ in events], events)
+        return self._mentions
 
     def _candidates(self, before: int, whole: bool = False) -> dict[int, tuple[Entity, int, bool]]:
         """Entities mentioned before a token, in the last few paragraphs (or the `whole` text before it):
@@ -43,11 +56,14 @@ class AntecedentRanker:
         para = self.layout.paragraph_index(self.doc[before].idx)
         start_para = 0 if whole else max(0, para - self.paragraphs_back)
         limit = self.layout.paras[start_para][0] if self.layout.paras else 0
+        first = self.layout.first_token(limit)
         out: dict[int, tuple[Entity, int, bool]] = {}
-        events = [(i, e, i in e.subject_positions) for e in self.table.entities.values() for i in e.positions]
-        events += [(i, e, True) for i, e in self.speaker_history]
+        positions, mentions = self._mention_events()
+        events = mentions[bisect_left(positions, first):bisect_left(positions, before)]
+        k = bisect_left(self.speaker_history, first, key=lambda x: x[0])
+        events = events + [(i, e, True) for i, e in self.speaker_history[k:]]
         for i, e, subj in events:
-            if i < before and self.doc[i].idx >= limit:
+            if i < before:
                 old = out.get(id(e))
                 if old is None or i > old[1]:
                     out[id(e)] = (e, i, subj or (old[2] if old else False))

@@ -285,8 +285,14 @@ def scan(text: str, boilerplate: Iterable[str] = ()) -> list[ScannedQuote]:
     markers = tuple(boilerplate)
     paras = [p for p in paragraphs(text) if not is_boilerplate(text[p[0]:p[1]], markers)]
     quotes = _Scanner(text).run(paras)
+    # paragraphs a quote runs through (news style reopens each) hold no dash dialogue; one sweep finds them
+    spans = sorted((q.start, q.end) for q in quotes)
+    k, reach = 0, -1
     for ps, pe in paras:
-        if not any(q.start <= ps < q.end for q in quotes):
+        while k < len(spans) and spans[k][0] <= ps:
+            reach = max(reach, spans[k][1])
+            k += 1
+        if not ps < reach:
             quotes.extend(_dash_dialogue(text, ps, pe))
     quotes.sort(key=lambda q: (q.start, -q.end))
     return quotes

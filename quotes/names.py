@@ -63,8 +63,8 @@ def span_text(tokens: Sequence[Token]) -> str:
     """The words of consecutive tokens as the text writes them, on one line."""
     if not tokens:
         return ""
-    doc = tokens[0].doc
-    text = doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
+    # Doc.text is rebuilt from every token at each access: join the span's own tokens instead
+    text = "".join(t.text_with_ws for t in tokens)
     return " ".join(text.split())
 
 

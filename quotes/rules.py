@@ -50,8 +50,11 @@ class Rules:
         return str(self.data.get("version", ""))
 
     def words(self, key: str) -> frozenset[str]:
-        """A lowercased word list of the rules (intro_nouns, title_nouns, ...)."""
-        return frozenset(str(w).lower() for w in self.data.get(key) or [])
+        """A lowercased word list of the rules (intro_nouns, title_nouns, ...), built once per key."""
+        cache = self.__dict__.setdefault("_words", {})
+        if key not in cache:
+            cache[key] = frozenset(str(w).lower() for w in self.data.get(key) or [])
+        return cache[key]
 
     @property
     def boilerplate(self) -> tuple[str, ...]:

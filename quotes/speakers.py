@@ -53,6 +53,7 @@ class DocSpeakers:
         self.table = EntityTable(doc, layout, rules, registry)
         self.ranker = AntecedentRanker(self.table, rules.ranking)
         self.relatives = Relatives(self.table, rules.kinship, self.entity_of)
+        self.ranker.refresh()  # relatives fold mentions into new entities
         self.describer = Describer(self.table, self.ranker, self.relatives, rules, registry, self.entity_of)
 
     # -- the inventory, for attribution and learning -------------------------------

@@ -7,7 +7,7 @@ always belongs to the quote it stands beside.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -43,13 +43,22 @@ class DocLayout:
         # outer spans, marks included, used to keep cue search outside quotes
         self.outer = sorted((q.start - len(q.open_mark), q.end + len(q.close_mark)) for q in quotes if q.depth == 0)
         self._outer_starts = [s for s, _ in self.outer]
+        self._outer_ends = sorted(e for _, e in self.outer)
         self._tok_starts = [t.idx for t in doc]
         self.furniture = self._furniture()
 
+    def _last_end(self, after: int, upto: int) -> int:
+        """The end of the last quote ending in (after, upto], else `after`."""
+        k = bisect_right(self._outer_ends, upto) - 1
+        return self._outer_ends[k] if k >= 0 and self._outer_ends[k] > after else after
+
     def _outside_quotes(self, start: int, end: int) -> str:
         parts, pos = [], start
-        for s, e in self.outer:
-            if e <= start or s >= end:
+        k = max(0, bisect_left(self._outer_starts, start) - 1)
+        for s, e in self.outer[k:]:
+            if s >= end:
+                break
+            if e <= start:
                 continue
             parts.append(self.text[pos:max(pos, s)])
             pos = max(pos, e)
@@ -89,6 +98,10 @@ class DocLayout:
         k = bisect_left(self._outer_starts, char + 1) - 1
         return k >= 0 and self.outer[k][0] <= char < self.outer[k][1]
 
+    def first_token(self, char: int) -> int:
+        """Index of the first token starting at or after a character offset."""
+        return bisect_left(self._tok_starts, char)
+
     def tokens(self, start: int, end: int) -> tuple[Token, ...]:
         """Tokens lying inside [start, end) and outside every quote."""
         i = bisect_left(self._tok_starts, start)
@@ -107,10 +120,7 @@ class DocLayout:
     def left_window(self, q: ScannedQuote, full_sentence: bool = False) -> Window:
         """From the sentence start (or the previous quote) to the opening mark."""
         open_at = q.start - len(q.open_mark)
-        start = self.paragraph_of(open_at)[0]
-        for s, e in self.outer:
-            if start < e <= open_at:
-                start = e
+        start = self._last_end(self.paragraph_of(open_at)[0], open_at)
         toks = self.tokens(start, open_at)
         if not full_sentence:
             ends = [k for k, t in enumerate(toks) if t.text in _SENT_END_TOKENS]
@@ -129,10 +139,7 @@ class DocLayout:
         ps, pe = self.paras[k - 1]
         if not self.text[ps:pe].rstrip().endswith(":"):
             return None
-        start = ps
-        for s, e in self.outer:
-            if start < e <= pe:
-                start = e
+        start = self._last_end(ps, pe)
         toks = self.tokens(start, pe)
         ends = [i for i, t in enumerate(toks) if t.text in _SENT_END_TOKENS and i < len(toks) - 1]
         if ends:
@@ -143,9 +150,9 @@ class DocLayout:
         """From the closing mark to the sentence end (or the next quote)."""
         close_end = q.end + len(q.close_mark)
         end = self.paragraph_of(max(q.end - 1, q.start))[1]
-        for s, e in self.outer:
-            if close_end <= s < end:
-                end = s
+        k = bisect_left(self._outer_starts, close_end)
+        if k < len(self._outer_starts) and self._outer_starts[k] < end:
+            end = self._outer_starts[k]  # the next quote's opening mark
         toks = self.tokens(close_end, end)
         for k, t in enumerate(toks):
             if t.text in _SENT_END_TOKENS:
