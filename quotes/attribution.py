@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from . import stance as stance_mod
-from .cues import Cue, intro_cue, is_cue_verb, phrase_cues, subject_of, tree_cue, verb_cues
+from .cues import ADDRESSEE_VERBS, Cue, intro_cue, is_cue_verb, phrase_cues, subject_of, tree_cue, verb_cues
 from .marks import ScannedQuote, scan
 from .records import Quote
 from .registry import Registry
@@ -165,8 +165,27 @@ class _DocExtractor:
         heads = [t for t in name if t.pos_ == "PROPN" or t.text[:1].isupper()]
         return Cue(m.group(1), None, heads[-1], "byline", 0.9) if heads else None
 
+    def _names_a_thing(self, q: ScannedQuote, span) -> bool:
+        """A title-case quote used as a name ("told MSNBC's 'Morning Joe'", "his 'Contract with America'",
+        "during a 'Commander-in-Chief Forum'"), not as words someone said ("called her 'Miss Piggy'")."""
+        if span is None or not looks_like_title(self.text[q.start:q.end]):
+            return False
+        inside = {t.i for t in span}
+        root = next((t for t in span if t.head.i not in inside), None)
+        if root is None or root.head.i == root.i:
+            return False
+        head = root.head
+        if head.lemma_.lower() in self.rules.words("naming_verbs"):
+            return False
+        if root.dep_ in ("dobj", "ccomp", "xcomp", "oprd") and is_cue_verb(head, self.rules) \
+                and head.lemma_.lower() not in ADDRESSEE_VERBS:
+            return False  # 'he said "Merry Christmas"'
+        return root.dep_ in ("pobj", "dobj", "poss", "compound", "appos", "nsubj", "nsubjpass", "conj", "npadvmod")
+
     def attribute_partial(self, q: ScannedQuote) -> _Attribution:
         span = self.layout.span(q.start, q.end)
+        if self._names_a_thing(q, span):
+            return _Attribution(None, "none")
         tc = tree_cue(list(span), self.rules, self.outside) if span is not None else None
         if tc is not None and tc.speaker is not None and tc.pattern == "tree":
             return _Attribution(tc, "tree")

@@ -101,6 +101,8 @@ ATTRIBUTED = [
       "far too short", "Jo Park", "partial", id="partial-after-apposition"),
     P('The Harbor Authority said the fares were "fair and final."',
       "fair and final.", "Harbor Authority", "partial", id="partial-org"),
+    P('Tom Reed called the mayor "Captain Chaos" on Monday.', "Captain Chaos", "Tom Reed", "partial",
+      id="partial-title-case-name-calling"),
     P('Jo Park walked to the pier.\nShe said the plan was "reckless".',
       "reckless", "Jo Park", "partial", id="partial-pronoun"),
     # -- pronouns: the nearest compatible person ------------------------------------
@@ -158,6 +160,8 @@ ATTRIBUTED = [
 ]
 
 NOT_QUOTES = [
+    P('Jo Park told the Courier\'s "Morning Harbor" on Friday that the pier was safe.', id="show-title-addressee"),
+    P('The mayor spoke during a "Harbor Safety Forum" sponsored by the Courier.', id="event-title"),
     P('The crowd sang the song "Goodbye" as the ferry left.', id="song-title"),
     P('The film "Harbor Lights" opens on Friday.', id="film-title"),
     P('The crowd sang the lyric "hold on to the light" twice.', id="lyric"),
