@@ -71,7 +71,7 @@ def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3
     outside = lambda t: near(t) and same_paragraph(t, verb)  # noqa: E731 - parses cross paragraph breaks
     for _ in range(max_climb + 1):
         for child in v.children:
-            if child.dep_ in SUBJECT_DEPS and outside(child):
+            if child.dep_ in SUBJECT_DEPS and outside(child) and any(ch.isalnum() for ch in child.text):
                 if child.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
                     return v.head
                 if child.dep_ == "nsubjpass" and v.lemma_ not in ("quote",):
@@ -179,7 +179,8 @@ CIRCUMSTANCE_MARKS = {"when", "after", "before", "because", "while", "if", "sinc
 def verb_cues(window: Window, rules: Rules, outside: Callable[[Token], bool]) -> list[Cue]:
     out = []
     for tok in window.tokens:
-        if is_cue_verb(tok, rules) and not any(c.dep_ == "mark" and c.lower_ in CIRCUMSTANCE_MARKS for c in tok.children):
+        if is_cue_verb(tok, rules) and not any(c.dep_ in ("mark", "advmod") and c.lower_ in CIRCUMSTANCE_MARKS
+                                               for c in tok.children):
             speaker = subject_of(tok, outside, rules=rules) or nearest_name(window.tokens, tok, outside)
             relay = any(_is_relay(t, rules) for t in tok.subtree if window.start <= t.idx < window.end)
             out.append(Cue(tok.text, tok, speaker, "verb", rules.cue_verbs[tok.lemma_.lower()], relay))
