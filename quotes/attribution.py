@@ -301,6 +301,9 @@ class _DocExtractor:
     def _row(self, start: int, end: int, kind: str, att: _Attribution, n: int) -> Quote:
         res = att.resolution
         span = self.layout.doc.char_span(start, end, alignment_mode="expand")
+        if kind == "partial" and span is not None:
+            # a fragment's stance is the sentence's: 'called the plan "a disaster"' is critical of the plan
+            span = self.layout.doc[span[0].sent.start:span[-1].sent.end]
         cue_lemma = att.cue.lemma if att.cue is not None else None
         st = stance_mod.classify(span, cue_lemma, self.rules.stance)
         confidence = self.rules.confidence(att.pattern, res.how if res else "none") * (res.certainty if res else 1.0)

