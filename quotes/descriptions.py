@@ -14,6 +14,7 @@ from typing import Callable
 
 from spacy.tokens import Token
 
+from . import roles
 from .antecedents import PRONOUN_KIND, AntecedentRanker
 from .entities import Entity, EntityTable
 from .kinship import Relatives
@@ -194,7 +195,7 @@ class Describer:
 
     def _role(self, tok: Token) -> Described | None:
         """A role the text gave a named entity: 'the Indiana governor' after 'Indiana Gov. Mike Pence'."""
-        noun, mods = self.table.role_of(tok)
+        noun, mods = roles.role_of(self.table, tok)
         mods = {m for m in mods if m not in self.ignored}
         owner_words: set[str] = set()
         for child in tok.children:
@@ -203,9 +204,9 @@ class Describer:
                 if owner is not None:
                     owner_words = {w.lower() for w in owner.tokens}
                     mods = {m for m in mods if m != child.lower_} | {owner.tokens[-1].lower()}
-        hits = self.table.with_role(noun, mods)
+        hits = roles.holders(self.table, noun, mods)
         if not hits and owner_words:
-            hits = self.table.with_role(noun, set())
+            hits = roles.holders(self.table, noun, set())
             hits = [e for e in hits if any(owner_words & r for r in e.roles.values())]
         if len(hits) == 1:
             return Described(hits[0], 1.0, head=tok, how="role")
@@ -225,7 +226,7 @@ class Describer:
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and tok.pos_ != "PROPN":
             return None
         words = {tok.lower_, lemma}
-        _, mods = self.table.role_of(tok)
+        _, mods = roles.role_of(self.table, tok)
         mods -= self.ignored
 
         def fits(e: Entity) -> bool:

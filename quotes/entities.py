@@ -6,15 +6,18 @@ it ("Indiana Gov. Mike Pence" is a governor, "David Axelrod, Obama's former
 strategist" a strategist), its acronym, and where it is mentioned. Headlines,
 bylines and datelines create no entity: a title-case line makes names of its
 verbs ("Obama Says"); a name there only counts when the body names it too.
+
+This module finds and attaches names; `roles`, `genders` and `extra_entities`
+add what the table learns about them once they are attached.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
+from . import extra_entities, genders, roles
 from .names import acronym, drop_middle_initials, is_initial, looks_like_acronym, name_tokens, span_text
 from .registry import Registry, name_key
 from .rules import Rules
@@ -22,10 +25,6 @@ from .windows import DocLayout
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 ORG_LABELS = {"ORG", "FAC", "GPE", "NORP"}
-_ROLE_POS = {"NOUN", "ADJ", "PROPN"}
-_BYLINE_START = re.compile(r"^\s*(?:By|BY)\s+[A-Z]")
-# "Jo Park is a playwright in Dunmore.", "Jo Park, a lawyer, lives in Dunmore." at a text's end
-_AUTHOR_NOTE = re.compile(r"^\s*(?:[A-Z][\w.'’-]+\s+){1,3}[A-Z][\w'’-]+(?:,\s+an?\s|\s+(?:is|was|teaches|writes|lives)\s)")
 
 
 def _fold(word: str) -> str:
@@ -106,18 +105,18 @@ class EntityTable:
             self._note(entity, m)
         for m in mentions:
             if m.furniture:
-                self._complete_from_headline(m)
+                extra_entities.complete_from_headline(self, m)
                 entity = self._known_within(m)
                 if entity is not None:
                     self._note(entity, m, position=False)
-        self._surname_sweep()
-        self._campaigns()
+        extra_entities.sweep_surnames(self)
+        extra_entities.add_campaigns(self)
         for entity in self.entities.values():
             entity.positions.sort()
-        self._roles()
-        self._genders()
-        self._groups()
-        self.author = self._author()
+        roles.read_roles(self)
+        genders.assign_genders(self)
+        extra_entities.add_groups(self)
+        self.author = extra_entities.find_author(self)
 
     def _mentions(self) -> list[Mention]:
         out = []
@@ -207,7 +206,7 @@ class EntityTable:
             if tok.lower_ in self.titles and not tok.is_punct:
                 self.token_entity.setdefault(tok.i, entity)
                 if position:
-                    self._title_role(entity, tok.lower_)
+                    roles.title_role(self, entity, tok.lower_)
         entity.forms.add(name_key(m.name))
         if not position:
             return
@@ -215,9 +214,9 @@ class EntityTable:
         entity.positions.append(root.i)
         if root.dep_ in ("nsubj", "nsubjpass"):
             entity.subject_positions.add(root.i)
-        roles = [t for t in m.titles if self._role_word(t)]
-        for title in roles:
-            self._title_role(entity, title, set(m.titles) - {title, "the", "a", "an"} if title == roles[-1] else set())
+        titles = [t for t in m.titles if roles.role_word(self, t)]
+        for title in titles:
+            roles.title_role(self, entity, title, set(m.titles) - {title, "the", "a", "an"} if title == titles[-1] else set())
 
     def _known_within(self, m: Mention) -> Entity | None:
         """A headline name counts when it is, or holds, a name the body gives ("Rip Donald Trump" holds Trump)."""
@@ -227,114 +226,6 @@ class EntityTable:
                 found = self.find(words[k:k + n])
                 if found is not None and (n > 1 or found.kind == "person" or len(found.tokens) == 1):
                     return found
-        return None
-
-    def _complete_from_headline(self, m: Mention) -> None:
-        """A headline may hold the only full name ("Hillary Clinton Goes After ..."; the body says "Clinton"):
-        a known first name and the surname of a body entity complete it."""
-        words = m.words
-        for k in range(len(words) - 1):
-            first, last = words[k], words[k + 1]
-            entity = self.entities.get(name_key(last))
-            if entity is None or first.lower() not in self.first_names or entity.registered or len(entity.tokens) != 1:
-                continue
-            if m.label != "PERSON" and entity.kind != "person":
-                continue
-            full = f"{first} {last}"
-            if name_key(full) in self.entities:
-                continue
-            del self.entities[name_key(last)]
-            entity.name, entity.kind = full, "person"
-            entity.forms.add(name_key(full))
-            self.entities[name_key(full)] = entity
-            return
-
-    def _surname_sweep(self) -> None:
-        """Surnames the NER missed or read as nouns ("Ham went on to explain"): a capitalised word equal to the
-        last name of one person the text named in full, as a subject or a proper noun."""
-        surnames: dict[str, list[Entity]] = {}
-        for e in self.entities.values():
-            if e.kind == "person" and len(e.tokens) >= 2:
-                surnames.setdefault(e.tokens[-1].lower(), []).append(e)
-        for tok in self.doc:
-            if tok.i in self.token_entity or not tok.text[:1].isupper() or tok.lower_ not in surnames:
-                continue
-            owners = surnames[tok.lower_]
-            if len(owners) != 1 or self.layout.in_quote(tok.idx) or self.layout.is_furniture(tok.idx):
-                continue
-            if tok.pos_ != "PROPN" and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "pobj"):
-                continue
-            if tok.i > 0 and self.doc[tok.i - 1].pos_ == "PROPN" and self.doc[tok.i - 1].text[:1].isupper():
-                continue  # "Olive Meehan": the last word of another name
-            entity = owners[0]
-            self.token_entity[tok.i] = entity
-            entity.positions.append(tok.i)
-            if tok.dep_ in ("nsubj", "nsubjpass"):
-                entity.subject_positions.add(tok.i)
-
-    def _campaigns(self) -> None:
-        """'Donald Trump's campaign', 'the Obama administration': an organisation named after a person,
-        that speaks through aides (the rules' person_org_nouns)."""
-        nouns = self.rules.words("person_org_nouns")
-        for tok in self.doc:
-            if tok.lemma_.lower() not in nouns or tok.pos_ != "NOUN" or self.layout.in_quote(tok.idx):
-                continue
-            owner = next((self.token_entity[c.i] for c in tok.children
-                          if c.dep_ in ("poss", "compound") and c.i in self.token_entity), None)
-            if owner is None or owner.kind != "person":
-                continue
-            entity = self.attach([owner.tokens[-1], tok.lemma_.lower()], "organisation", "ORG")
-            self.token_entity[tok.i] = entity
-            entity.positions.append(tok.i)
-            if tok.dep_ in ("nsubj", "nsubjpass"):
-                entity.subject_positions.add(tok.i)
-
-    def _groups(self) -> None:
-        """Named people or organisations coordinated ("Smith and Park sent a letter", "critics like Senators
-        Smith and Park"): a group that "they" may refer back to."""
-        for tok in self.doc:
-            if tok.i not in self.token_entity or tok.dep_ == "conj" or self.layout.in_quote(tok.idx):
-                continue
-            members = [tok] + [c for c in tok.children if c.dep_ == "conj"]
-            members += [g for c in members[1:] for g in c.children if g.dep_ == "conj"]
-            found = []
-            for m in members:
-                e = self.token_entity.get(m.i)
-                if e is not None and e not in found and e.kind in ("person", "organisation"):
-                    found.append(e)
-            if len(found) < 2 or not any(c.dep_ == "cc" for m in members for c in m.children):
-                continue
-            name = " and ".join(e.name for e in found)
-            group = self.entities.setdefault(name_key(name), Entity(name, "group"))
-            group.positions.append(tok.i)
-            # the subject, or what a subject is said to be like ("critics like Smith and Park")
-            head = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("like", "including") else tok
-            if head.dep_ in ("nsubj", "nsubjpass"):
-                group.subject_positions.add(tok.i)
-
-    def _author(self) -> Entity | None:
-        """Who writes in the first person: the byline's name ("By Jo Park"), or the person an author's note at
-        the end introduces ("Jo Park is a playwright in Dunmore.")."""
-        paras = self.layout.paras
-        candidates = [(ps, pe, False) for ps, pe in paras[:3] if _BYLINE_START.match(self.layout.text[ps:pe])]
-        candidates += [(ps, pe, True) for ps, pe in paras[-3:] if _AUTHOR_NOTE.match(self.layout.text[ps:pe])]
-        for ps, pe, note in candidates:
-            span = self.layout.span(ps, pe)
-            if span is None:
-                continue
-            people = [e for e in span.ents if e.label_ == "PERSON" and e.start_char - ps <= 3]
-            if not people:
-                continue
-            toks, _ = name_tokens(people[0], self.titles, True)
-            words = span_text(toks).split()
-            if len(words) < 2:
-                continue
-            known = self.find(words)
-            if note and known is not None and any(self.doc[p].idx < ps for p in known.positions):
-                continue  # "Jo Park is expected to testify": a person of the story, not its writer
-            entity = known or self.attach(words, "person", "PERSON")
-            entity.kind = "person"
-            return entity
         return None
 
     # -- finding and attaching names --------------------------------------------
@@ -447,124 +338,6 @@ class EntityTable:
                 return titles[tok.lower_]
         return None
 
-    # -- roles -------------------------------------------------------------------
-
-    def _role_word(self, word: str) -> str | None:
-        return self.role_words.get(word.rstrip(".")) or self.role_words.get(word)
-
-    def _title_role(self, entity: Entity, title: str, modifiers: set[str] | None = None) -> None:
-        role = self._role_word(title)
-        if role:
-            entity.add_role(role, {m.rstrip(".") for m in modifiers or ()})
-
-    def _roles(self) -> None:
-        """Role nouns the text gives a named entity: before the name, in apposition, or as its head."""
-        for i, entity in list(self.token_entity.items()):
-            tok = self.doc[i]
-            if self.layout.in_quote(tok.idx) or self.layout.is_furniture(tok.idx):
-                continue
-            if i + 1 < len(self.doc) and self.token_entity.get(i + 1) is entity:
-                continue  # the last token of the name carries its relations
-            self._left_role(entity, tok)
-            for child in tok.children:
-                if child.dep_ == "appos" and child.pos_ == "NOUN":
-                    entity.add_role(*self.role_of(child))
-            if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
-                entity.add_role(*self.role_of(tok.head))
-            if tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and entity.kind == "person" \
-                    and tok.head.lemma_.lower() in self.role_words.values():
-                entity.add_role(*self.role_of(tok.head))
-
-    def _left_role(self, entity: Entity, tok: Token) -> None:
-        """'Republican presidential nominee Donald Trump', 'Indiana Gov. Mike Pence'."""
-        k = tok.i - 1
-        while k >= 0 and self.token_entity.get(k) is entity:
-            k -= 1
-        run: list[Token] = []
-        while k >= 0:
-            t = self.doc[k]
-            if t.is_punct and t.text not in ("-",) or t.pos_ in ("DET", "VERB", "AUX", "ADP", "PRON", "CCONJ") \
-                    or "\n" in t.whitespace_ or self.layout.in_quote(t.idx):
-                break
-            if k in self.token_entity and self.token_entity[k] is not entity and t.pos_ == "PROPN" \
-                    and self.token_entity[k].kind == "person":
-                break
-            if t.pos_ not in _ROLE_POS and t.lower_ not in self.titles:
-                break
-            run.insert(0, t)
-            k -= 1
-        heads = [t for t in run if t.pos_ == "NOUN" or self.role_words.get(t.lower_.rstrip("."))]
-        if not heads:
-            return
-        head = heads[-1]
-        noun = self.role_words.get(head.lower_.rstrip(".")) or head.lemma_.lower()
-        mods = {t.lower_.rstrip(".") for t in run if t.i != head.i and not t.is_punct}
-        entity.add_role(noun, mods)
-
-    def role_of(self, noun: Token) -> tuple[str, set[str]]:
-        """A role noun and the words that qualify it ("the Indiana governor" -> governor, {indiana})."""
-        mods = set()
-        for t in noun.subtree:
-            if t.i < noun.i and t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") and not t.is_punct:
-                mods.add(t.lower_.rstrip("."))
-        lemma = noun.lemma_.lower()
-        return self.role_words.get(lemma, lemma), mods
-
-    # -- gender ------------------------------------------------------------------
-
-    def _genders(self) -> None:
-        """What the text says beats a guess: a title ("Mrs."), then a role ("widow", "congressman"),
-        then the first name, then the pronouns near the name."""
-        titles = self.rules.gender_titles
-        role_gender = self.rules.role_genders
-        for entity in self.entities.values():
-            if entity.kind == "organisation" and not entity.registered and len(entity.tokens) >= 2 \
-                    and any(self._person_role(r) for r in entity.roles):
-                entity.kind = "person"  # "widow Terry Strada": the NER's organisation is a person
-            if entity.kind != "person" or entity.gender:
-                continue
-            for pos in entity.positions:
-                span_start = pos
-                while span_start > 0 and self.token_entity.get(span_start - 1) is entity:
-                    span_start -= 1
-                for t in self.doc[max(0, span_start - 2):span_start + 1]:
-                    entity.gender = entity.gender or titles.get(t.lower_)
-            for role in entity.roles:
-                entity.gender = entity.gender or role_gender(role)
-            first = entity.tokens[0].lower()
-            entity.gender = entity.gender or self.first_names.get(first) or self._pronoun_evidence(entity)
-
-    def _person_role(self, role: str) -> bool:
-        return role in self.rules.kinship or self.rules.role_genders(role) is not None \
-            or role in self.rules.words("person_roles")
-
-    def _pronoun_evidence(self, entity: Entity) -> str | None:
-        """Gender from the subject pronouns of sentences where this person is the only one named, and of the
-        sentence after one this person is the subject of."""
-        votes = {"male": 0, "female": 0}
-        for pos in entity.positions:
-            sent = self.doc[pos].sent
-            others = {e.name for j, e in self.token_entity.items()
-                      if sent.start <= j < sent.end and e.kind == "person" and e is not entity}
-            if others:
-                continue
-            pronouns = [t for t in sent if t.i > pos]
-            if pos in entity.subject_positions and sent.end < len(self.doc):
-                # "Melanie thought it outrageous. She wasn't ...": the next sentence's opening pronoun
-                nxt = next((t for t in self.doc[sent.end:min(len(self.doc), sent.end + 4)]
-                            if not t.is_punct and not t.is_space), None)
-                if nxt is not None and nxt.dep_ in ("nsubj", "nsubjpass"):
-                    pronouns.append(nxt)
-            for t in pronouns:
-                # only subjects: "his speech", "told him" are as often about someone else
-                if not self.layout.in_quote(t.idx) and t.dep_ in ("nsubj", "nsubjpass"):
-                    g = {"he": "male", "she": "female"}.get(t.lower_)
-                    if g:
-                        votes[g] += 1
-        if votes["male"] != votes["female"]:
-            return max(votes, key=votes.get)
-        return None
-
     # -- queries -------------------------------------------------------------------
 
     def names(self) -> dict[str, str]:
@@ -574,13 +347,8 @@ class EntityTable:
     def get(self, name: str) -> Entity | None:
         return self.entities.get(name_key(name))
 
-    def with_role(self, noun: str, modifiers: set[str], kind: str | None = None) -> list[Entity]:
-        """Entities the text gave this role, whose qualifiers do not contradict the description's."""
-        out = []
-        for e in self.entities.values():
-            if noun not in e.roles or (kind and e.kind != kind) or not e.positions:
-                continue
-            known = e.roles[noun] | {w.lower() for w in e.tokens} | {m for r in e.roles.values() for m in r}
-            if modifiers <= known:
-                out.append(e)
-        return out
+    def new_entity(self, name: str, kind: str) -> Entity:
+        """An entity the NER could not give (a group of named speakers), added to the table."""
+        entity = Entity(name, kind)
+        self.entities[name_key(name)] = entity
+        return entity
