@@ -48,13 +48,28 @@ class QuoteAttributor:
         self.spans_key = spans_key
         self.unit = unit
         self.rules_path = rules
-        self.rules: Rules = load_rules(rules)
-        self.registry = Registry.from_rules(self.rules)
+        self._rules: Rules | None = None
+        self._registry: Registry | None = None
         self.keep_going = False
+        if rules is not None:
+            self.set_rules(load_rules(rules))  # a file named in the config is checked at once
+        # the packaged defaults load on first use: a pipeline that sets its own rules never reads them
+
+    @property
+    def rules(self) -> Rules:
+        if self._rules is None:
+            self.set_rules(load_rules(self.rules_path))
+        return self._rules
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = Registry.from_rules(self.rules)
+        return self._registry
 
     def set_rules(self, rules: Rules) -> None:
-        self.rules = rules
-        self.registry = Registry.from_rules(rules)
+        self._rules = rules
+        self._registry = Registry.from_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
         try:
