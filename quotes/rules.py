@@ -17,6 +17,7 @@ from typing import Any
 import io
 
 from ruamel.yaml import YAML
+from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import YAMLError
 
 from .errors import RulesError
@@ -129,12 +130,72 @@ class Rules:
         return out.getvalue()
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_yaml(), encoding="utf-8")
+        """Write the rules, after checking that the text reads back as the same rules."""
+        text = self.to_yaml()
+        try:
+            again = _yaml().load(text)
+        except YAMLError as exc:
+            raise RulesError(f"{path}: the rules would not load again ({str(exc).splitlines()[0]}); "
+                             "not written") from None
+        if _plain(again) != _plain(self.data):
+            raise RulesError(f"{path}: the rules would read back differently; not written")
+        Path(path).write_text(text, encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A mapping as plain dicts, lists and scalars, to compare what was written with what is read."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+class _SafeEmitter(RoundTripEmitter):
+    """ruamel's emitter without two faults that write files it cannot read back.
+
+    It gives a word that would cross the width a line of its own even inside a simple key, which
+    cuts the key in two ("Brian Fallon of\\n  Washington: ...") and the file with it: long learned
+    names and phrases, or any name late on a line of a flow mapping (`evidence: {...}`). It
+    writes "? x" or ": x" unquoted in a flow collection, where they are indicators. And it may fold a
+    quoted scalar between two escapes, which changes it: quoted scalars are not folded.
+    """
+
+    def write_double_quoted(self, text: Any, split: Any = True) -> None:
+        super().write_double_quoted(text, False)
+
+    def write_single_quoted(self, text: Any, split: Any = True) -> None:
+        super().write_single_quoted(text, False)
+
+    def analyze_scalar(self, scalar: Any) -> Any:
+        analysis = super().analyze_scalar(scalar)
+        if scalar[:1] in "?:-" and scalar[1:2] in ("", " "):
+            analysis.allow_flow_plain = analysis.allow_block_plain = False
+        return analysis
+
+    def write_plain(self, text: Any, split: Any = True) -> None:
+        if split or not text or self.root_context:
+            return super().write_plain(text, split)
+        if not self.whitespace:  # the space before the key, as ruamel writes it
+            self.stream.write(" ".encode(self.encoding) if self.encoding else " ")
+            self.column += 1
+            self.whitespace = True
+        first = text.split(" ", 1)[0]
+        if self.indent is not None and self.column > self.indent and self.column + len(first) > self.best_width:
+            self.write_indent()  # a key may start a new line, as ruamel would start it, but not be cut
+        width, self.best_width = self.best_width, 1 << 30
+        try:
+            super().write_plain(text, split)
+        finally:
+            self.best_width = width
 
 
 def _yaml() -> YAML:
     """Round-trip YAML: comments, key order and flow style survive a load and a dump."""
     y = YAML(typ="rt")
+    y.Emitter = _SafeEmitter
     y.width = 100  # the rules file is written in this layout, so a dump re-wraps nothing
     y.indent(mapping=2, sequence=4, offset=2)
     y.preserve_quotes = True
