@@ -19,8 +19,8 @@ Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[a
 
 
 def _commands() -> list[Command]:
-    from . import cli_bench, cli_eval, cli_extract
-    commands = [*cli_extract.COMMANDS, *cli_eval.COMMANDS, *cli_bench.COMMANDS]
+    from . import cli_bench, cli_convert, cli_eval, cli_extract
+    commands = [*cli_extract.COMMANDS, *cli_eval.COMMANDS, *cli_bench.COMMANDS, *cli_convert.COMMANDS]
     for optional in ("quotes.studio.cli", "quotes.learning.cli"):
         try:
             module = __import__(optional, fromlist=["COMMANDS"])

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .errors import InputError
 from .records import Quote
@@ -54,6 +54,7 @@ class GoldQuote:
     mention: str = ""  # the words naming the speaker, when the gold says (Label Studio corrections do)
     mention_start: int | None = None
     mention_end: int | None = None
+    speaker_is_mention: bool = False  # `speaker` is those words, not a canonical name (converted brat gold)
 
 
 @dataclass
@@ -63,28 +64,42 @@ class Gold:
     quotes: list[GoldQuote]
     texts: dict[str, str]
     scheme: str  # "segment" (JSONL) or "attribution" (brat)
+    documents: frozenset[str] = frozenset()  # documents annotated whether or not they hold a quote
+
+
+def _offset(value) -> int | None:
+    return None if value in (None, "") else int(value)
 
 
 def load_jsonl_gold(path: Path, texts: dict[str, str]) -> Gold:
-    quotes = []
+    """One row per quote segment; a row with only a doc_id says the document was annotated (no quote in it
+    unless other rows say so)."""
+    quotes, documents = [], set()
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             r = json.loads(line)
+            doc_id = Path(str(r["doc_id"])).stem
+            documents.add(doc_id)
+            if "start" not in r and "end" not in r:
+                continue
             quotes.append(GoldQuote(
-                doc_id=Path(str(r["doc_id"])).stem, start=int(r["start"]), end=int(r["end"]), text=r.get("text", ""),
+                doc_id=doc_id, start=int(r["start"]), end=int(r["end"]), text=r.get("text", ""),
                 type=r.get("type", "direct"), speaker=r.get("speaker") or "",
                 speaker_alternates=list(r.get("speaker_alternates") or []), stance=r.get("stance") or "",
-                stance_alternates=list(r.get("stance_alternates") or [])))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                stance_alternates=list(r.get("stance_alternates") or []),
+                mention=r.get("speaker_mention") or "", mention_start=_offset(r.get("mention_start")),
+                mention_end=_offset(r.get("mention_end")), speaker_is_mention=bool(r.get("speaker_is_mention"))))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InputError(f"{path}:{n}: not a gold row ({exc}); see annotations/GOLD_FORMAT.md") from None
-    return Gold(quotes, texts, "segment")
+    return Gold(quotes, texts, "segment", frozenset(documents))
 
 
-def _parse_ann(path: Path) -> tuple[dict, list[dict]]:
+def parse_ann(ann: str) -> tuple[dict, list[dict]]:
+    """Spans (id -> label, [(start, end), ...]) and events (role -> id) of a brat .ann text."""
     spans, events = {}, []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in ann.splitlines():
         parts = line.split("\t")
         if len(parts) < 2 or not re.match(r"^[TE]\d+$", parts[0]):
             continue
@@ -97,15 +112,16 @@ def _parse_ann(path: Path) -> tuple[dict, list[dict]]:
     return spans, events
 
 
-def _near_quote(text: str, start: int, end: int) -> bool:
+def near_quote(text: str, start: int, end: int) -> bool:
     return any(c in text[max(0, start - 2):end + 2] for c in QUOTE_CHARS)
 
 
-def load_brat_gold(folder: Path) -> Gold:
-    """PolNeAR layout (text/ and attributions/) or .txt and .ann side by side; first annotator per text."""
+def brat_documents(folder: Path) -> Iterator[tuple[str, str, Path]]:
+    """(doc_id, text, .ann path) in sorted order: PolNeAR layout (text/ and attributions/) or .txt and .ann
+    side by side; the first annotator's file when a text has several (suffixes `_xxxx`)."""
     ann_dir = folder / "attributions" if (folder / "attributions").is_dir() else folder
     txt_dir = folder / "text" if (folder / "text").is_dir() else folder
-    quotes, texts, seen = [], {}, set()
+    seen = set()
     for ann in sorted(ann_dir.glob("*.ann")):
         stem = ann.stem
         if not (txt_dir / f"{stem}.txt").exists():
@@ -113,15 +129,21 @@ def load_brat_gold(folder: Path) -> Gold:
         if stem in seen or not (txt_dir / f"{stem}.txt").exists():
             continue
         seen.add(stem)
-        text = (txt_dir / f"{stem}.txt").read_text(encoding="utf-8")
+        yield stem, (txt_dir / f"{stem}.txt").read_text(encoding="utf-8"), ann
+
+
+def load_brat_gold(folder: Path) -> Gold:
+    """PolNeAR layout (text/ and attributions/) or .txt and .ann side by side; first annotator per text."""
+    quotes, texts = [], {}
+    for stem, text, ann in brat_documents(folder):
         texts[stem] = text
-        spans, events = _parse_ann(ann)
+        spans, events = parse_ann(ann.read_text(encoding="utf-8"))
         for e in events:
             if "Cue" not in e or "Content" not in e or e["Content"] not in spans:
                 continue
             pieces = spans[e["Content"]][1]
             start, end = min(p[0] for p in pieces), max(p[1] for p in pieces)
-            if not _near_quote(text, start, end):
+            if not near_quote(text, start, end):
                 continue  # only attributions whose content is quoted
             source = " ".join(text[a:b] for a, b in sorted(spans[e["Source"]][1])) if e.get("Source") in spans else ""
             content = " ".join(text[a:b] for a, b in sorted(pieces))
@@ -167,7 +189,7 @@ def _overlap(a, b) -> int:
 
 
 def speaker_matches(pred: Quote, gold: GoldQuote, scheme: str) -> bool:
-    if scheme == "attribution":
+    if scheme == "attribution" or gold.speaker_is_mention:
         source = _content_words(gold.speaker)
         said = _content_words(pred.speaker) | _content_words(pred.speaker_mention)
         if not source:  # a bare pronoun: compare the words themselves
@@ -252,7 +274,7 @@ def _match_words(gold: Gold, pred: list[Quote]) -> Evaluation:
     matches, fps, missed = [], [], []
     for doc_id, text in gold.texts.items():
         golds = [g for g in gold.quotes if g.doc_id == doc_id]
-        preds = [q for q in pred if q.doc_id == doc_id and _near_quote(text, q.start, q.end)]
+        preds = [q for q in pred if q.doc_id == doc_id and near_quote(text, q.start, q.end)]
         pairs = []
         for i, g in enumerate(golds):
             gw = set(_words(g.text))
@@ -278,7 +300,7 @@ def _match_words(gold: Gold, pred: list[Quote]) -> Evaluation:
 def evaluate(gold: Gold, pred: Iterable[Quote]) -> Evaluation:
     pred = [q for q in pred if q.doc_id in gold.texts or not gold.texts or gold.scheme == "segment"]
     if gold.scheme == "segment":
-        docs = {g.doc_id for g in gold.quotes}
+        docs = {g.doc_id for g in gold.quotes} | gold.documents
         pred = [q for q in pred if q.doc_id in docs]
         return _match_segments(gold, pred)
     return _match_words(gold, pred)

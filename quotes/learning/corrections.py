@@ -29,7 +29,8 @@ class CorrectedDoc:
 def as_gold(docs: Iterable[CorrectedDoc]) -> Gold:
     """Corrected documents as the gold `quotes learn` and `quotes eval` measure against."""
     docs = list(docs)
-    return Gold([q for d in docs for q in d.human], {d.doc_id: d.text for d in docs}, "segment")
+    return Gold([q for d in docs for q in d.human], {d.doc_id: d.text for d in docs}, "segment",
+                frozenset(d.doc_id for d in docs))  # a document with no quote counts: any quote there is false
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,17 @@ def _studio_docs(path: Path, tasks: list) -> list[CorrectedDoc]:
 def _gold_docs(path: Path, texts_dir: Path | None) -> list[CorrectedDoc]:
     if texts_dir is None:
         raise InputError(f"{path}: gold JSONL needs its texts; pass the folder with --texts")
-    texts = {t.stem: t.read_text(encoding="utf-8") for t in texts_dir.glob("*.txt")}
-    gold = load_jsonl_gold(path, texts)
+    gold = load_jsonl_gold(path, {})
     docs = []
-    for doc_id in sorted({g.doc_id for g in gold.quotes}):
-        if doc_id not in texts:
+    by_doc: dict[str, list[GoldQuote]] = {d: [] for d in gold.documents}
+    for g in gold.quotes:
+        if g.type in ("direct", "partial"):
+            by_doc[g.doc_id].append(g)
+    for doc_id in sorted(by_doc):
+        text = texts_dir / f"{doc_id}.txt"
+        if not text.is_file():
             raise InputError(f"{path}: no text for document {doc_id} in {texts_dir}; pass the right --texts folder")
-        rows = [g for g in gold.quotes if g.doc_id == doc_id and g.type in ("direct", "partial")]
-        docs.append(CorrectedDoc(doc_id, texts[doc_id], rows, str(path)))
+        docs.append(CorrectedDoc(doc_id, text.read_text(encoding="utf-8"), by_doc[doc_id], str(path)))
     return docs
 
 

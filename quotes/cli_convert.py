@@ -1,0 +1,49 @@
+"""`quotes convert-gold BRAT_DIR -o GOLD.jsonl`: an attribution corpus as gold JSONL for `quotes learn` and `quotes eval`."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .convert_gold import convert
+from .errors import InputError
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("brat", metavar="BRAT_DIR", help="brat standoff: text/ and attributions/ (PolNeAR), or .txt and "
+                                                    ".ann side by side")
+    p.add_argument("-o", "--output", required=True, metavar="GOLD", help="the gold JSONL to write")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N documents, in sorted order")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK
+
+    folder, out = Path(args.brat), Path(args.output)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder; pass a brat folder (text/ and attributions/, e.g. polnear/train)")
+    if not out.parent.exists():
+        raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit {args.limit}: give a number of documents of at least 1")
+    docs, empty, kinds = set(), 0, {"direct": 0, "partial": 0}
+    with out.open("w", encoding="utf-8") as fh:
+        for row in convert(folder, args.limit):
+            docs.add(row["doc_id"])
+            if "start" in row:
+                kinds[row["type"]] += 1
+            else:
+                empty += 1
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if not docs:
+        out.unlink()
+        raise InputError(f"{folder}: no .ann files with matching .txt texts; pass a brat folder (e.g. polnear/train)")
+    texts = folder / "text" if (folder / "text").is_dir() else folder
+    print(f"Wrote {out}: {len(docs)} documents ({empty} without a quote), {kinds['direct']} direct and "
+          f"{kinds['partial']} partial quote rows, speakers as the articles name them.\n"
+          f"Learn from it: quotes learn {out} --texts {texts} -o NEW_RULES.yaml")
+    return EXIT_OK
+
+
+COMMANDS = [("convert-gold", "turn an attribution corpus in brat standoff (PolNeAR) into gold JSONL",
+             add_arguments, run)]
