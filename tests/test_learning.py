@@ -176,8 +176,9 @@ def test_the_cli_prints_changes_and_both_tables_and_writes_a_new_version(tmp_pat
         assert table[0].split() == ["old", "new"]
         assert [row.split()[:-2] if not row.endswith(("+", "-")) else row.split()[:-3] for row in table[1:]] == \
             [label.split() for label, _ in FIGURES]
-    # in cross-validation the alias (taught by one document only) cannot help its own document, the cue can
-    assert "  speaker accuracy         0.000   0.500  +" in stdout[cv:final]
+    # in cross-validation neither the alias (taught by one document) nor the cue (by two: with one of them held
+    # out, the other is under min_cue_documents) can help its own document; the stance cue (three) can
+    assert "  speaker accuracy         0.000   0.000\n" in stdout[cv:final]
     assert "  stance accuracy          0.250   1.000  +" in stdout[cv:final]
     assert "  speaker accuracy         0.000   1.000  +" in stdout[final:]
     assert stdout.rstrip().endswith(f"Wrote {out}: rules version 2 (from 1).")
@@ -302,22 +303,41 @@ def test_a_bad_corrections_file_is_a_one_line_error(tmp_path: Path, capsys, name
     assert not out.exists()
 
 
-def test_a_quote_taken_for_a_continuation_teaches_its_cue_when_a_person_names_its_speaker(capsys) -> None:
-    """With no cue it knows, the machine gives the quote to the previous speaker; the person's speaker
-    is the subject of a verb beside the quote, which becomes a cue."""
-    text = ('The ferry company faced questions at a public meeting on Friday.\n\n'
-            '"Fares will stay the same this year," Jo Park said.\n\n'
-            '"The timetable has been poor all winter," Ravi Menon intoned.\n')
-    machine = Annotator().annotate_text(text, "ferry")
-    assert [(q.speaker, q.cue) for q in machine] == [("Jo Park", "said"), ("Jo Park", "")]
-    human = [Quote(**{**q.__dict__, "speaker": "Ravi Menon", "speaker_mention": "Ravi Menon",
-                      "mention_start": text.index("Ravi Menon"), "mention_end": text.index("Ravi Menon") + 10})
-             if q.quote_id == "q2" else q for q in machine]
-    docs = [CorrectedDoc("ferry", text, [GoldQuote(q.doc_id, q.start, q.end, q.text, q.type, q.speaker, [], q.stance,
-                                                   [], q.speaker_mention, q.mention_start, q.mention_end)
-                                         for q in human], "test")]
-    changes = learn(load_rules(), Workbench(docs), ["ferry"]).changes
-    assert changes == ["new cue verb 'intone' weight 0.80 (quotes added or given a speaker in 1 doc(s))"]
+CONTINUED = {  # with no cue it knows, the machine gives the second quote to the previous speaker
+    "ferry": ('The ferry company faced questions at a public meeting on Friday.\n\n'
+              '"Fares will stay the same this year," Jo Park said.\n\n'
+              '"The timetable has been poor all winter," Ravi Menon intoned.\n', "Jo Park", "Ravi Menon"),
+    "depot": ('The bus depot on Mill Lane will close for a week in June.\n\n'
+              '"The works start on Monday," Ann Smith said.\n\n'
+              '"The drivers were never asked," Lena Ortiz intoned.\n', "Ann Smith", "Lena Ortiz"),
+}
+
+
+def continued(doc_id: str, annotator: Annotator) -> CorrectedDoc:
+    """The machine's quotes with the speaker a person gave the second one (and the mention linked)."""
+    text, first, second = CONTINUED[doc_id]
+    machine = annotator.annotate_text(text, doc_id)
+    assert [(q.speaker, q.cue) for q in machine] == [(first, "said"), (first, "")]
+    at = text.index(second)
+    human = [Quote(**{**q.__dict__, "speaker": second, "speaker_mention": second, "mention_start": at,
+                      "mention_end": at + len(second)}) if q.quote_id == "q2" else q for q in machine]
+    return CorrectedDoc(doc_id, text, [GoldQuote(q.doc_id, q.start, q.end, q.text, q.type, q.speaker, [], q.stance,
+                                                 [], q.speaker_mention, q.mention_start, q.mention_end)
+                                       for q in human], "test")
+
+
+@pytest.mark.parametrize("doc_ids, need, changes", [
+    (["ferry", "depot"], None, ["new cue verb 'intone' weight 0.80 (quotes added or given a speaker in 2 doc(s))"]),
+    (["ferry"], None, []),  # one document's verb is chance: min_cue_documents is 2
+    (["ferry"], 1, ["new cue verb 'intone' weight 0.80 (quotes added or given a speaker in 1 doc(s))"]),
+], ids=["two documents", "one document", "one document, threshold 1"])
+def test_a_quote_taken_for_a_continuation_teaches_its_cue_when_a_person_names_its_speaker(
+        old: Annotator, doc_ids: list[str], need: int | None, changes: list[str]) -> None:
+    """The person's speaker is the subject of a verb beside the quote, which becomes a cue, in enough documents."""
+    rules = load_rules()
+    if need is not None:
+        rules.data["thresholds"]["min_cue_documents"] = need
+    assert learn(rules, Workbench([continued(d, old) for d in doc_ids]), doc_ids).changes == changes
 
 
 # -- descriptions: "the food charity", which no name in its document resolves

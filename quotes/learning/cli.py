@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from ..rules import Rules, load_rules
+from ..rules import Rules, _plain, load_rules
 from .corrections import CorrectionFile, load_corrections
 from .crossval import FIGURES, Scores, cross_validate, score_together
 from .learner import learn
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_KEPT_OLD
     if worse:
         warn(f"the new rules score worse in cross-validation ({', '.join(worse)}); written because of --force")
-    if not final.changes:
+    if _plain(final.rules.data) == _plain(rules.data):
         rules.save(out)  # nothing learned: the same rules, the same version
         print(f"Wrote {out}: rules unchanged, version {rules.version}.")
         return EXIT_OK

@@ -38,7 +38,7 @@ def score(bench: Workbench, rules_by_doc: dict[str, Rules]) -> Scores:
     """Figures over the documents, each annotated on its own with its fold's rules."""
     rows = []
     for doc_id, rules in rules_by_doc.items():
-        rows.extend(bench.annotate(rules, [doc_id])[doc_id].quotes)
+        rows.extend(bench.annotate(rules, [doc_id])[doc_id])
     labels = list(next(iter(rules_by_doc.values())).stance.labels) if rules_by_doc else []
     return _scores(bench, list(rules_by_doc), rows, labels)
 
@@ -46,7 +46,7 @@ def score(bench: Workbench, rules_by_doc: dict[str, Rules]) -> Scores:
 def score_together(bench: Workbench, rules: Rules) -> Scores:
     """Figures of one rules version over all the documents annotated together, as `quotes eval` does."""
     doc_ids = sorted(bench.docs)
-    rows = [q for a in bench.annotate(rules, doc_ids).values() for q in a.quotes]
+    rows = [q for quotes in bench.annotate(rules, doc_ids).values() for q in quotes]
     return _scores(bench, doc_ids, rows, list(rules.stance.labels))
 
 

@@ -6,14 +6,25 @@ The cue a person saw is the verb beside the quote whose subject names the speake
 with no such verb, the few words between a boundary (the quote, a comma, the sentence's start) and a mention
 that is their last preposition's object ("in the view of Jo Park"): a phrase, as `cue_phrases` holds them.
 
+A new cue verb or phrase needs `thresholds.min_cue_documents` distinct documents (one document's
+"wear" or "include" is chance, not a cue), and is a word: letters only, never punctuation; a phrasal
+verb ("he points out") is not learned as its bare lemma.
+
 A deleted quote counts against the cue that produced it, a kept one for it:
 weight x (kept + 2) / (kept + deleted + 2), two virtual keeps so that one
-deletion never sinks a cue. Under the rules' `min_cue_weight` a cue no longer
-counts; locked cues keep their entry whatever their weight.
+deletion never sinks a cue; quotes deleted in fewer than `min_cue_documents`
+documents leave a weight alone. A document a person left with no quote counts
+too: every quote the machine found there was deleted. Under the rules'
+`min_cue_weight` a cue no longer counts; locked cues keep their entry whatever
+their weight.
+
+Evidence is gathered one document at a time (`CueEvidence.add`) and turned into
+rules once (`learn_cues`), so that no document's parse is kept.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
@@ -25,6 +36,7 @@ from .workbench import Aligned
 
 PRIOR_KEEPS = 2
 NEW_CUE_WEIGHT = 0.8
+MIN_CUE_LETTERS = 2
 _NOT_CUES = {"be", "have", "do", "get", "make", "go", "come", "take", "give", "see", "know", "want", "use", "find"}
 
 
@@ -118,13 +130,13 @@ def _same_speaker(registry: Registry, a: str, b: str) -> bool:
     return registry.canonical(a).casefold() == registry.canonical(b).casefold() or is_respelling(a, b, registry)
 
 
-def _add_learned(data: dict, section: str, what: str, found: dict[str, set[str]]) -> list[str]:
+def _add_learned(data: dict, section: str, what: str, found: dict[str, set[str]], need: int) -> list[str]:
     """New learned cues of `section`, or back over the threshold when they had sunk under it."""
-    if not found:
-        return []
-    entries = data.setdefault(section, {})
+    entries = data.setdefault(section, {}) if found else {}
     changes = []
     for name, docs in sorted(found.items()):
+        if len(docs) < need:
+            continue
         entry = entries.get(name)
         if isinstance(entry, dict):
             entry["weight"] = max(float(entry.get("weight", 0)), NEW_CUE_WEIGHT)
@@ -138,23 +150,75 @@ def _add_learned(data: dict, section: str, what: str, found: dict[str, set[str]]
     return changes
 
 
-def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[str, Doc]) -> list[str]:
-    kept, deleted = Counter(), Counter()
-    for a in aligned:
+def _is_word(lemma: str) -> bool:
+    return len(lemma) >= MIN_CUE_LETTERS and lemma.isalpha()
+
+
+def _particle(verb: Token) -> bool:
+    """A phrasal verb ("points out", "sums up"): its sense is in the particle, which a lemma cue cannot hold
+    ("point" alone would take "pointing to the figures" for a cue)."""
+    return any(c.dep_ == "prt" for c in verb.children)
+
+
+@dataclass
+class CueEvidence:
+    """What the corrected documents say about cues, gathered one document at a time."""
+
+    rules: Rules
+    registry: Registry
+    kept: Counter = field(default_factory=Counter)  # cue -> quotes kept
+    deleted: Counter = field(default_factory=Counter)  # cue -> quotes deleted
+    deleted_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cue -> documents
+    verbs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # new verb -> documents
+    phrases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # new phrase -> documents
+
+    @classmethod
+    def of(cls, rules: Rules) -> "CueEvidence":
+        return cls(rules, Registry.from_rules(rules))
+
+    def add(self, a: Aligned) -> None:
+        rules, doc = self.rules, a.parsed
         for _, machine in a.pairs:
             detail = a.analysis.details.get(machine.quote_id)
             if detail and detail.cue_lemma and detail.pattern != "continuation":
-                kept[detail.cue_lemma] += 1
+                self.kept[detail.cue_lemma] += 1
         for machine in a.deleted:
             detail = a.analysis.details.get(machine.quote_id)
             if detail and detail.cue_lemma and detail.pattern != "continuation":
-                deleted[detail.cue_lemma] += 1
+                self.deleted[detail.cue_lemma] += 1
+                self.deleted_in[detail.cue_lemma].add(a.doc.doc_id)
+        if doc is None:
+            return
+        # direct quotes the machine missed, found without anyone to say them, or handed to the previous speaker
+        # for want of a cue of their own (a continuation) when a person named someone else: a cue it did not know.
+        # Not partial quotes: the verb of reported speech around a quoted fragment is often no cue of quotes.
+        unattributed = [h for h, m in a.pairs if not m.speaker or (
+            _continuation(a, m.quote_id) and not _same_speaker(self.registry, h.speaker, m.speaker))]
+        for human in list(a.added) + unattributed:
+            if not human.speaker or human.type != "direct":
+                continue
+            mention = (human.mention_start, human.mention_end)
+            verb = _verb_for(doc, human.start, human.end, human.speaker, mention, rules)
+            if verb is not None:
+                lemma = verb.lemma_.lower()
+                if lemma not in rules.cue_verbs and _is_word(lemma) and not _particle(verb):
+                    self.verbs[lemma].add(a.doc.doc_id)
+            else:
+                phrase = _phrase_for(doc, human.start, human.end, human.speaker, mention, rules)
+                if phrase is not None and phrase not in rules.cue_phrases:
+                    self.phrases[phrase].add(a.doc.doc_id)
+
+
+def learn_cues(evidence: CueEvidence, data: dict) -> list[str]:
+    rules = evidence.rules
+    need = int(rules.threshold("min_cue_documents", 2))
+    kept, deleted = evidence.kept, evidence.deleted
     changes = []
     for section in ("cue_verbs", "cue_phrases"):
         entries = data.get(section) or {}
         for lemma in sorted(deleted):
             entry = entries.get(lemma)
-            if not isinstance(entry, dict):
+            if not isinstance(entry, dict) or len(evidence.deleted_in[lemma]) < need:
                 continue
             old = float(entry.get("weight", 1.0))
             new = round(old * (kept[lemma] + PRIOR_KEEPS) / (kept[lemma] + deleted[lemma] + PRIOR_KEEPS), 2)
@@ -162,27 +226,7 @@ def learn_cues(aligned: list[Aligned], data: dict, rules: Rules, parsed: dict[st
                 entry["weight"] = new
                 entry["evidence"] = {"kept": kept[lemma], "deleted": deleted[lemma]}
                 changes.append(f"cue '{lemma}' weight {old:.2f} -> {new:.2f} (kept {kept[lemma]}, "
-                               f"deleted {deleted[lemma]})")
-    found: dict[str, set[str]] = defaultdict(set)
-    phrases: dict[str, set[str]] = defaultdict(set)
-    registry = Registry.from_rules(rules)
-    for a in aligned:
-        doc = parsed[a.doc.doc_id]
-        # quotes the machine missed, found without anyone to say them, or handed to the previous speaker
-        # for want of a cue of their own (a continuation) when a person named someone else: a cue it did not know
-        unattributed = [h for h, m in a.pairs if not m.speaker or (
-            _continuation(a, m.quote_id) and not _same_speaker(registry, h.speaker, m.speaker))]
-        for human in list(a.added) + unattributed:
-            if not human.speaker:
-                continue
-            mention = (human.mention_start, human.mention_end)
-            verb = _verb_for(doc, human.start, human.end, human.speaker, mention, rules)
-            if verb is not None and verb.lemma_.lower() not in rules.cue_verbs:
-                found[verb.lemma_.lower()].add(a.doc.doc_id)
-            elif verb is None:
-                phrase = _phrase_for(doc, human.start, human.end, human.speaker, mention, rules)
-                if phrase is not None and phrase not in rules.cue_phrases:
-                    phrases[phrase].add(a.doc.doc_id)
-    changes += _add_learned(data, "cue_verbs", "cue verb", found)
-    changes += _add_learned(data, "cue_phrases", "cue phrase", phrases)
+                               f"deleted {deleted[lemma]} in {len(evidence.deleted_in[lemma])} doc(s))")
+    changes += _add_learned(data, "cue_verbs", "cue verb", evidence.verbs, need)
+    changes += _add_learned(data, "cue_phrases", "cue phrase", evidence.phrases, need)
     return changes

@@ -1,77 +1,116 @@
 """Corrected documents parsed once, then annotated under any rules and lined up with the human's quotes.
 
-Cross-validation annotates the same documents with many rule versions; the
-parse (the slow part) is done once, and `attribution.analyse` runs on the
-cached Docs for each version.
+Cross-validation annotates the same documents with many rule versions. The
+parse is the slow part (some 15 times the annotation), so it is done once; but
+a parsed Doc holds hundreds of kilobytes, and keeping every one made memory grow
+with the number of corrected documents (3 GB at 300). Each parse is kept as
+compressed `DocBin` bytes (some 14 kB a document, three times its text) and a
+Doc is rebuilt when a document is annotated, then dropped: one document's Doc
+and analysis live at a time (rebuilding costs a fifth of annotating).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator
 
 import spacy
-from spacy.tokens import Doc
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
 
+from .. import component  # noqa: F401 - registers paragraph_breaks
 from ..attribution import Analysis, analyse
 from ..evaluate import Gold, GoldQuote, evaluate
 from ..merge import SpeakerMerger
-from ..pipeline import DEFAULT_MODEL, Annotated
-from ..corpus import Document
+from ..pipeline import DEFAULT_MODEL
 from ..records import Quote
 from ..registry import Registry
 from ..rules import Rules
 from .corrections import CorrectedDoc, as_gold
 
 
+BATCH = 4  # documents parsed together: as fast as 16 here, with a third less memory at the peak
+
+
 @dataclass
 class Aligned:
-    """A document's human and machine quotes lined up."""
+    """A document's human and machine quotes lined up, with its parse and analysis."""
 
     doc: CorrectedDoc
     analysis: Analysis
     pairs: list[tuple[GoldQuote, Quote]]  # the human's quote and the machine's row for it
     added: list[GoldQuote]  # quotes the machine missed
     deleted: list[Quote]  # machine rows the human removed
+    parsed: Doc | None = None
+
+
+@lru_cache(maxsize=2)
+def load_parser(model: str | None = None) -> Language:
+    """The spaCy model with paragraph breaks before its parser (loaded once per model)."""
+    nlp = spacy.load(model or DEFAULT_MODEL)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("paragraph_breaks", before="parser")
+    return nlp
 
 
 class Workbench:
-    def __init__(self, docs: list[CorrectedDoc], model: str | None = None):
+    def __init__(self, docs: Iterable[CorrectedDoc], model: str | None = None):
+        docs = list(docs)
         self.docs = {d.doc_id: d for d in docs}
-        nlp = spacy.load(model or DEFAULT_MODEL)
-        if "parser" in nlp.pipe_names:
-            nlp.add_pipe("paragraph_breaks", before="parser")
-        self.nlp = nlp
-        self.parsed: dict[str, Doc] = {d.doc_id: doc for d, doc in zip(docs, nlp.pipe(d.text for d in docs))}
+        self.nlp = load_parser(model)
+        self._parses: dict[str, bytes] = {}
+        # small batches: spaCy's default (1000) parses a whole corpus of corrections at once
+        for d, doc in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=BATCH)):
+            self._parses[d.doc_id] = DocBin(docs=[doc], store_user_data=True).to_bytes()
 
-    def annotate(self, rules: Rules, doc_ids: list[str]) -> dict[str, Analysis]:
-        """Each document's analysis under `rules`, speaker spellings merged across them as extract does."""
-        registry = Registry.from_rules(rules)
-        merger = SpeakerMerger(registry)
-        out = {}
+    def parsed(self, doc_id: str) -> Doc:
+        """The document's parse, rebuilt from its bytes (a new Doc each time)."""
+        return next(DocBin().from_bytes(self._parses[doc_id]).get_docs(self.nlp.vocab))
+
+    def _analyses(self, rules: Rules, registry: Registry, doc_ids: list[str]) -> Iterator[tuple[str, Doc, Analysis]]:
         for doc_id in doc_ids:
-            analysis = analyse(self.parsed[doc_id], rules, registry)
+            doc = self.parsed(doc_id)
+            analysis = analyse(doc, rules, registry)
             for q in analysis.quotes:
                 q.doc_id = doc_id
-            annotated = Annotated(Document(doc_id, self.docs[doc_id].text, doc_id), analysis.quotes, analysis.names)
-            merger.add(annotated.used_names())
-            out[doc_id] = analysis
-        for analysis in out.values():
-            merger.apply(analysis.quotes)
-        return out
+            yield doc_id, doc, analysis
+
+    def _merger(self, rules: Rules, registry: Registry, doc_ids: list[str]
+                ) -> tuple[SpeakerMerger, dict[str, list[Quote]]]:
+        """Speaker spellings merged across the documents, as extract merges them; and each one's rows."""
+        merger = SpeakerMerger(registry)
+        rows = {}
+        for doc_id, _, analysis in self._analyses(rules, registry, doc_ids):
+            merger.add(set(analysis.names) | {q.speaker for q in analysis.quotes if q.speaker})
+            rows[doc_id] = analysis.quotes
+        return merger, rows
+
+    def annotate(self, rules: Rules, doc_ids: list[str]) -> dict[str, list[Quote]]:
+        """Each document's rows under `rules`, speaker spellings merged across them as extract does."""
+        merger, rows = self._merger(rules, Registry.from_rules(rules), doc_ids)
+        for quotes in rows.values():
+            merger.apply(quotes)
+        return rows
 
     def gold(self, doc_ids: list[str]) -> Gold:
         return as_gold(self.docs[d] for d in doc_ids)
 
-    def align(self, rules: Rules, doc_ids: list[str]) -> list[Aligned]:
-        analyses = self.annotate(rules, doc_ids)
-        out = []
-        for doc_id in doc_ids:
-            doc = self.docs[doc_id]
-            machine = analyses[doc_id].quotes
-            ev = evaluate(as_gold([doc]), machine)
-            by_id = {q.quote_id: q for q in machine}
-            pairs = [(m.gold, by_id[m.pred.quote_id]) for m in ev.matches]
-            matched = {q.quote_id for _, q in pairs}
-            near = {m.quote_id for m in machine if any(g.start < m.end and m.start < g.end for g in doc.human)}
-            deleted = [q for q in machine if q.quote_id not in matched and q.quote_id not in near]
-            out.append(Aligned(doc, analyses[doc_id], pairs, ev.missed, deleted))
-        return out
+    def aligned(self, rules: Rules, doc_ids: list[str]) -> Iterator[Aligned]:
+        """Each document lined up, one at a time: a second annotation pass, once the merge has seen them all."""
+        registry = Registry.from_rules(rules)
+        merger, _ = self._merger(rules, registry, doc_ids)
+        for doc_id, doc, analysis in self._analyses(rules, registry, doc_ids):
+            merger.apply(analysis.quotes)
+            yield align(self.docs[doc_id], analysis, doc)
+
+
+def align(doc: CorrectedDoc, analysis: Analysis, parsed: Doc | None = None) -> Aligned:
+    """The machine's rows of one document lined up with the human's quotes."""
+    machine = analysis.quotes
+    ev = evaluate(as_gold([doc]), machine)
+    by_id = {q.quote_id: q for q in machine}
+    pairs = [(m.gold, by_id[m.pred.quote_id]) for m in ev.matches]
+    matched = {q.quote_id for _, q in pairs}
+    near = {m.quote_id for m in machine if any(g.start < m.end and m.start < g.end for g in doc.human)}
+    deleted = [q for q in machine if q.quote_id not in matched and q.quote_id not in near]
+    return Aligned(doc, analysis, pairs, ev.missed, deleted, parsed)
