@@ -37,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from ..registry import Registry, name_key as _key
+from ..registry import Registry, name_key as _key, name_words
 from ..rules import Rules
 from ..speakers import PRONOUN_KIND
 from .workbench import Aligned
@@ -74,7 +74,8 @@ def generic_words(rules: Rules) -> frozenset[str]:
 
 def is_misspelling(words: str, name: str, rules: Rules) -> bool:
     """The same name misspelt: as many words, all equal but one, that one a letter off (two in long words),
-    with the same initial, and neither of two known first names."""
+    with the same initial; not an acronym, a plural or another first name (as `merge` tells people apart,
+    except that a person may say that "Parke" is "Park")."""
     a, b = _plain_words(words), _plain_words(name)
     if len(a) != len(b) or a == b:
         return False
@@ -84,8 +85,14 @@ def is_misspelling(words: str, name: str, rules: Rules) -> bool:
     x, y = a[diff[0]], b[diff[0]]
     if min(len(x), len(y)) < 3 or x[0] != y[0] or not (x.isalpha() and y.isalpha()):
         return False
-    if len(a) > 1 and diff[0] == 0 and x in rules.first_names and y in rules.first_names:
-        return False  # Mary Smith and Mark Smith are two people
+    written = [w for n in (words, name) for w in name_words(n)[diff[0]:diff[0] + 1]]
+    if any(w.isupper() for w in written):
+        return False  # an acronym a letter off is another organisation: NSA / NASA
+    if x + "s" in (y, y + "e") or y + "s" in (x, x + "e"):
+        return False  # a plural is a family or a people: the Clintons, Koreans
+    if len(a) > 1 and diff[0] == 0 and (x in rules.first_names or y in rules.first_names) and (
+            min(len(x), len(y)) < 5 or (x in rules.first_names and y in rules.first_names)):
+        return False  # Mary Smith and Mark Smith are two people, and so are Dan and Don Smith
     if x in generic_words(rules) or y in generic_words(rules):
         return False
     return Levenshtein.distance(x, y) <= (2 if min(len(x), len(y)) >= 8 else 1)
