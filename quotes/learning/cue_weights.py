@@ -8,7 +8,9 @@ that is their last preposition's object ("in the view of Jo Park"): a phrase, as
 
 A new cue verb or phrase needs `thresholds.min_cue_documents` distinct documents (one document's
 "wear" or "include" is chance, not a cue), and is a word: letters only, never punctuation; a phrasal
-verb ("he points out") is not learned as its bare lemma.
+verb ("he points out") is not learned as its bare lemma. A verb also needs `min_cue_share` of the
+documents where it stands beside a person's quote with a subject to be documents where that subject is the
+speaker: "run", "like" or "end" introduce a speaker now and then, and stand beside others' quotes far more.
 
 A deleted quote counts against the cue that produced it, a kept one for it:
 weight x (kept + 2) / (kept + deleted + 2), two virtual keeps so that one
@@ -50,26 +52,35 @@ def _sentences(span: Span) -> list[Span]:
     return [first] if first.start == last.start else [first, last]
 
 
+def _verbs_beside(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int | None, int | None]
+                  ) -> list[tuple[Token, bool]]:
+    """The verbs with a subject in the sentences of a quote, outside it, and whether that subject names the
+    quote's speaker. Not a verb that describes a noun ("a supporter who runs the account"): it tells who
+    someone is, not that they speak."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    inside = lambda t: start <= t.idx < end  # noqa: E731
+    in_mention = lambda t: mention[0] is not None and mention[0] <= t.idx < (mention[1] or 0)  # noqa: E731
+    names = _speaker_words(speaker)
+    out = []
+    for sent in _sentences(span):
+        for tok in sent:
+            if tok.pos_ != "VERB" or inside(tok) or in_mention(tok) or tok.dep_ in ("relcl", "acl"):
+                continue
+            subj = subject_of(tok, lambda t: not inside(t))
+            if subj is not None:
+                out.append((tok, in_mention(subj) or bool(names & {t.text.casefold() for t in subj.subtree})))
+    return out
+
+
 def _verb_for(doc: Doc, start: int, end: int, speaker: str, mention: tuple[int | None, int | None],
               rules: Rules) -> Token | None:
     """The verb beside a quote whose subject names its speaker: the cue a person saw there."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return None
-    inside = lambda t: start <= t.idx < end  # noqa: E731
-    names = _speaker_words(speaker)
     best = None
-    for sent in _sentences(span):
-        for tok in sent:
-            if tok.pos_ != "VERB" or inside(tok) or tok.lemma_.lower() in _NOT_CUES:
-                continue
-            subj = subject_of(tok, lambda t: not inside(t))
-            if subj is None:
-                continue
-            words = {t.text.casefold() for t in subj.subtree}
-            hit = (mention[0] is not None and mention[0] <= subj.idx < (mention[1] or 0)) or bool(names & words)
-            if hit and (best is None or abs(tok.idx - start) < abs(best.idx - start)):
-                best = tok
+    for tok, speaks in _verbs_beside(doc, start, end, speaker, mention):
+        if speaks and tok.lemma_.lower() not in _NOT_CUES and (best is None or abs(tok.idx - start) < abs(best.idx - start)):
+            best = tok
     return best
 
 
@@ -170,6 +181,10 @@ class CueEvidence:
     deleted: Counter = field(default_factory=Counter)  # cue -> quotes deleted
     deleted_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cue -> documents
     verbs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # new verb -> documents
+    # verbs that are no cue yet, beside a person's quote with a subject: documents where that subject is
+    # the quote's speaker, and documents where it is someone else
+    beside_speaker: Counter = field(default_factory=Counter)
+    beside_other: Counter = field(default_factory=Counter)
     phrases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # new phrase -> documents
 
     @classmethod
@@ -189,6 +204,7 @@ class CueEvidence:
                 self.deleted_in[detail.cue_lemma].add(a.doc.doc_id)
         if doc is None:
             return
+        self._beside(a, doc)
         # direct quotes the machine missed, found without anyone to say them, or handed to the previous speaker
         # for want of a cue of their own (a continuation) when a person named someone else: a cue it did not know.
         # Not partial quotes: the verb of reported speech around a quoted fragment is often no cue of quotes.
@@ -209,6 +225,27 @@ class CueEvidence:
                     self.phrases[phrase].add(a.doc.doc_id)
 
 
+    def _beside(self, a: Aligned, doc: Doc) -> None:
+        """Count, once per document, the verbs (not yet cues) beside a person's quotes whose subject is, or is
+        not, the quote's speaker."""
+        speaker, other = set(), set()
+        for human in a.doc.human:
+            if not human.speaker:
+                continue
+            for tok, speaks in _verbs_beside(doc, human.start, human.end, human.speaker,
+                                             (human.mention_start, human.mention_end)):
+                lemma = tok.lemma_.lower()
+                if lemma not in self.rules.cue_verbs:
+                    (speaker if speaks else other).add(lemma)
+        self.beside_speaker.update(speaker)
+        self.beside_other.update(other)
+
+    def share(self, lemma: str) -> float:
+        """Of the documents where the verb stands beside a person's quote, the share where its subject speaks."""
+        right, wrong = self.beside_speaker[lemma], self.beside_other[lemma]
+        return right / (right + wrong) if right + wrong else 1.0
+
+
 def learn_cues(evidence: CueEvidence, data: dict) -> list[str]:
     rules = evidence.rules
     need = int(rules.threshold("min_cue_documents", 2))
@@ -227,6 +264,8 @@ def learn_cues(evidence: CueEvidence, data: dict) -> list[str]:
                 entry["evidence"] = {"kept": kept[lemma], "deleted": deleted[lemma]}
                 changes.append(f"cue '{lemma}' weight {old:.2f} -> {new:.2f} (kept {kept[lemma]}, "
                                f"deleted {deleted[lemma]} in {len(evidence.deleted_in[lemma])} doc(s))")
-    changes += _add_learned(data, "cue_verbs", "cue verb", evidence.verbs, need)
+    share = rules.threshold("min_cue_share", 0.5)
+    verbs = {v: d for v, d in evidence.verbs.items() if evidence.share(v) >= share}
+    changes += _add_learned(data, "cue_verbs", "cue verb", verbs, need)
     changes += _add_learned(data, "cue_phrases", "cue phrase", evidence.phrases, need)
     return changes
