@@ -294,3 +294,40 @@ def test_the_curve_writes_no_rules(tmp_path: Path, capsys) -> None:
     assert code != 0
     assert "--curve writes no rules" in capsys.readouterr().err
     assert not (tmp_path / "r.yaml").exists()
+
+
+# -- stance-only corrections: `--only stance`
+
+GRIPES = ['The {place} council met on Monday.\n\n"The new bus timetable is dreadful and sloppy," {name} said.\n',
+          'The {place} library reopened.\n\n"The opening hours are dreadful," {name} said. "Sloppy work."\n']
+
+
+@pytest.mark.model
+def test_stance_only_corrections_teach_stance_and_nothing_about_speakers(tmp_path: Path, capsys) -> None:
+    """Rows with offsets and a stance label, no speaker: the speakers' figures have nothing to measure and
+    no part of the rules but stance changes."""
+    gold = []
+    for n, (name, place) in enumerate(PEOPLE):
+        text = GRIPES[n % 2].format(place=place, name=name)
+        (tmp_path / f"d{n}.txt").write_text(text, encoding="utf-8")
+        start = text.index('"') + 1
+        end = text.index('"', start)
+        gold.append({"doc_id": f"d{n}", "start": start, "end": end, "text": text[start:end], "stance": "critical"})
+    (tmp_path / "stance.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    out = tmp_path / "rules.yaml"
+    code = main(["learn", str(tmp_path / "stance.jsonl"), "--texts", str(tmp_path), "--only", "stance", "-o", str(out),
+                 "--force"])
+    stdout, err = capsys.readouterr()
+    assert code == 0, err
+    assert "  speaker accuracy             -       -   (nothing to measure in these corrections)" in stdout
+    old, new = load_rules(), load_rules(out)
+    assert new.stance.cues != old.stance.cues or new.data["stance"] != old.data["stance"]
+    assert {k: v for k, v in new.data.items() if k not in ("stance", "version", "provenance")} == \
+        {k: v for k, v in old.data.items() if k not in ("stance", "version", "provenance")}
+    assert new.data["provenance"][-1]["learned"] == ["stance"]
+
+
+def test_only_names_parts_of_the_rules(tmp_path: Path, capsys) -> None:
+    code = main(["learn", str(tmp_path / "x.jsonl"), "--only", "stance,speakers", "-o", str(tmp_path / "r.yaml")])
+    assert code != 0
+    assert "--only stance,speakers: give one or more of aliases, cues, ranking, stance" in capsys.readouterr().err

