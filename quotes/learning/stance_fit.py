@@ -158,8 +158,8 @@ def _candidates(examples: list[StanceExample], rules: StanceRules, min_evidence:
     of that label in any form (a new cue must not shadow an existing one on the same word).
 
     A word with a tone (VADER's lexicon) needs only that; another word must also keep to its label: in at
-    least PURITY (60%) of the quotes it occurs in. So "shoddy", critical wherever it occurs, can become a cue,
-    while a topic ("court", "country"), found under every label, cannot."""
+    least PURITY (60%) of the quotes it occurs in, and not be a noun. So "shoddy", critical wherever it occurs,
+    can become a cue, while a topic ("court", "technology"), whose side is the news of the day, cannot."""
     existing: dict[str, set[str]] = {}
     for cue in rules.cues:
         if len(cue.words) == 1:
@@ -177,6 +177,8 @@ def _candidates(examples: list[StanceExample], rules: StanceRules, min_evidence:
             lemmas.add(lemma)
             if _has_tone(tok):
                 toned.add(lemma)
+            elif tok.pos_ == "NOUN":
+                continue  # a noun with no tone is a topic ("court", "technology"): which side it is on is the news
             if ex.label != rules.neutral:
                 seen.setdefault((ex.label, lemma), set()).add(ex.doc_id)
                 if {tok.lower_, lemma} & existing.get(ex.label, set()):
