@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out/quotes.csv
 STUDIO := .studio
 
-.PHONY: setup run test studio clean
+.PHONY: setup run test studio rules clean
 
 $(BIN)/quotes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ studio: $(STUDIO)/venv/bin/label-studio
 
 test: setup studio
 	$(BIN)/python -m pytest -q
+
+# The shipped rules (quotes/data/rules.yaml): the hand-made rules-seed.yaml with stance learned from the
+# 1,231 labelled quotes of PolNeAR train (not in the repository: POLNEAR=path/to/polnear). Hand edits go in
+# rules-seed.yaml, then `make rules`; the same inputs always give the same file, bit for bit.
+POLNEAR ?= ../shared/polnear
+rules: setup
+	$(BIN)/quotes learn $(POLNEAR)/stance/train.jsonl --texts $(POLNEAR)/train/text --only stance \
+	    --rules quotes/data/rules-seed.yaml -o quotes/data/rules.yaml
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
