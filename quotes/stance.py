@@ -201,9 +201,12 @@ def _negation(span: Span, known: set[int]) -> tuple[float, str]:
     def main(t: Token) -> bool:
         head = t.head
         return head.dep_ in ("ROOT", "ccomp", "conj") or head.i == t.i
-    neg = next((t for t in span if (t.dep_ == "neg" or _norm(t)[0] in ("never", "nobody", "nothing")) and main(t)),
-               None)
+    neg = next((t for t in span if (t.dep_ == "neg" or _norm(t)[0] in ("never", "nobody", "nothing")) and main(t)
+                and t.i not in known), None)  # not one that negated a cue: "nothing wrong" is no denial
     return (1.0, f"negation '{neg.text}'") if neg is not None else (0.0, "")
+
+
+_NO_OBLIGATION = frozenset({"no", "not", "n't", "never"})
 
 
 def _obligation(span: Span, known: set[int]) -> tuple[float, str]:
@@ -211,6 +214,9 @@ def _obligation(span: Span, known: set[int]) -> tuple[float, str]:
     for k, t in enumerate(toks):
         w = _norm(t)[0]
         nxt = _norm(toks[k + 1])[0] if k + 1 < len(toks) else ""
+        prev = _norm(toks[k - 1])[0] if k else ""
+        if prev in _NO_OBLIGATION:
+            continue  # "no need to worry", "you don't have to": the absence of an obligation
         if w in ("should", "must", "ought") or (w in ("need", "needs", "have", "has") and nxt == "to"):
             return 1.0, f"obligation '{t.text}'"
     return 0.0, ""
@@ -235,13 +241,14 @@ def feature_values(span: Span | None, rules: StanceRules, names=FEATURE_NAMES) -
     """The whole-quote features of a quote (all, or those `names`): name -> (value, what was seen).
 
     The tone reads only the words no hand-made cue of the rules already counts: the lexicon speaks for
-    its own words, VADER for the rest."""
+    its own words, VADER for the rest. A word that negated a cue is no denial of the whole quote."""
     if span is None or not len(span):
         return {}
     span = span[:] if isinstance(span, Doc) else span
     matcher = _Matcher(span, rules)
     matcher.hits()
-    return {name: FEATURES[name](span, matcher.seed_covered) for name in names}
+    known = matcher.seed_covered | matcher.negators_used
+    return {name: FEATURES[name](span, known) for name in names}
 
 
 # -- matching --------------------------------------------------------------
@@ -275,6 +282,7 @@ class _Matcher:
         self.norms = [_norm(t) for t in self.toks]
         self.mods = sorted(rules.modifiers.items(), key=lambda m: -len(m[0]))
         self.seed_covered: set[int] = set()  # doc token indices a hand-made cue matched
+        self.negators_used: set[int] = set()  # doc token indices of the words that negated a hand-made cue
 
     def text(self, first: Token, last: Token) -> str:
         return first.doc[first.i:last.i + 1].text
@@ -342,6 +350,8 @@ class _Matcher:
         negated_inside = any(not rules.negators.isdisjoint(n) for n in self.norms[i:i + len(cue.words)])
         neg = None if negated_inside else self.negator(i, matched)
         if neg is not None:
+            if cue.source == "seed":  # as `seed_covered`: the same words whether or not cues were learned
+                self.negators_used.add(neg.i)
             first, last = (neg, matched[-1]) if neg.i < matched[0].i else (matched[0], neg)
             shown = self.text(first, last)
             flip = rules.negation_flip.get(cue.label)
@@ -389,8 +399,9 @@ def cue_hits(span: Span | Doc | None, cue_lemma: str | None, rules: StanceRules)
     for label, w in rules.cue_verb_prior.get((cue_lemma or "").lower(), {}).items():
         hits.append(CueHit(label, w, f"cue verb '{cue_lemma}' ({label} {_num(w)})"))
     if rules.features and matcher is not None:
+        known = matcher.seed_covered | matcher.negators_used
         for name in rules.features:
-            value, seen = FEATURES[name](span, matcher.seed_covered)
+            value, seen = FEATURES[name](span, known)
             for label, w in rules.features.get(name, {}).items():
                 if value and w:
                     hits.append(CueHit(label, w * value, f"{seen} ({label} {_num(w * value)})", None, value, name))
