@@ -28,6 +28,7 @@ import yaml
 from quotes.cli import main
 from quotes.evaluate import GoldQuote
 from quotes.learning.corrections import CorrectedDoc, load_corrections
+from quotes.learning.cli import next_version
 from quotes.learning.crossval import FIGURES, Scores
 from quotes.learning.learner import learn
 from quotes.learning.workbench import Workbench
@@ -39,6 +40,9 @@ from quotes.studio.convert import prediction, prediction_result, task_data
 pytestmark = pytest.mark.model
 
 # doc_id -> text; and the human's quotes: (quoted words, speaker, the words naming the speaker, stance)
+CURRENT = load_rules().version  # the shipped rules, which `make rules` learns
+NEXT = next_version(CURRENT)
+
 TRAIN = {
     "harbour": ('The harbour board met in Dunmore on Monday to review the repairs.\n\n'
                 '"The repairs were shoddy from the first day," Jo Parke said.\n\n'
@@ -157,7 +161,7 @@ def test_corrections_teach_an_alias_a_cue_and_a_stance_cue_that_fix_another_docu
     assert (after[1].speaker, after[1].speaker_mention, after[1].cue) == ("Ravi Menon", "Ravi Menon", "intoned")
     assert after[1].stance == "critical" and "shoddy" in after[1].stance_cues
     assert after[0].stance == before[0].stance  # what was not corrected stays
-    assert after[0].rules_version == "2" and before[0].rules_version == "1"
+    assert after[0].rules_version == NEXT and before[0].rules_version == CURRENT
 
 
 def test_the_cli_prints_changes_and_both_tables_and_writes_a_new_version(tmp_path: Path, export: Path,
@@ -165,7 +169,7 @@ def test_the_cli_prints_changes_and_both_tables_and_writes_a_new_version(tmp_pat
     out = tmp_path / "rules.yaml"
     code, stdout, err = run(capsys, "learn", export, "-o", out)
     assert code == 0 and err == ""
-    assert stdout.startswith("Learned from 3 corrected documents (4 quotes) against rules version 1.\nChanges:\n")
+    assert stdout.startswith(f"Learned from 3 corrected documents (4 quotes) against rules version {CURRENT}.\nChanges:\n")
     cv = stdout.index("Cross-validation by document (3 folds; each document scored with rules learned from the "
                       "others):")
     final = stdout.index("On the corrected documents with the final rules (what `quotes eval` measures against "
@@ -181,14 +185,14 @@ def test_the_cli_prints_changes_and_both_tables_and_writes_a_new_version(tmp_pat
     assert "  speaker accuracy         0.000   0.000\n" in stdout[cv:final]
     assert "  stance accuracy          0.250   1.000  +" in stdout[cv:final]
     assert "  speaker accuracy         0.000   1.000  +" in stdout[final:]
-    assert stdout.rstrip().endswith(f"Wrote {out}: rules version 2 (from 1).")
+    assert stdout.rstrip().endswith(f"Wrote {out}: rules version {NEXT} (from {CURRENT}).")
 
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert data["version"] == "2"
+    assert data["version"] == NEXT
     parent = yaml.safe_load(default_rules_path().read_text(encoding="utf-8"))
     assert data["provenance"][:-1] == parent["provenance"]
     assert data["provenance"][-1] == {
-        "version": "2", "from": "learned", "parent": "1",
+        "version": NEXT, "from": "learned", "parent": CURRENT,
         "corrections": [{"file": "corrections.json", "sha256": hashlib.sha256(export.read_bytes()).hexdigest()}],
         "documents": 3, "changes": 4}  # no clock: no date, no time
 
@@ -238,7 +242,7 @@ def test_rules_that_score_worse_in_cross_validation_are_not_written(tmp_path: Pa
     assert code == 0 and out.exists()
     assert err == ("Warning: the new rules score worse in cross-validation (stance accuracy); "
                    "written because of --force\n")
-    assert load_rules(out).version == "2"
+    assert load_rules(out).version == NEXT
 
 
 def test_worse_than_names_every_figure_that_fell() -> None:

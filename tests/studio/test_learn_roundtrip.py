@@ -36,6 +36,7 @@ import pytest
 from quotes.cli import main
 from quotes.evaluate import GoldQuote, evaluate, load_jsonl_gold, speaker_matches
 from quotes.export import read_quotes
+from quotes.learning.cli import next_version
 from quotes.learning.corrections import load_corrections
 from quotes.records import COLUMNS, Quote
 from quotes.rules import load_rules
@@ -183,7 +184,7 @@ def test_learning_from_the_seeds_corrections(studio_env: LocalServer, tmp_path: 
     if "No changes: the corrections agree with the rules." in learn_out:
         assert after == before
     else:
-        assert after["version"] == "2" and after["provenance"][-1]["parent"] == before["version"]
+        assert after["version"] == next_version(before["version"]) and after["provenance"][-1]["parent"] == before["version"]
         assert after["provenance"][-1]["corrections"][0]["file"] == pulled.name
         assert {k: v for k, v in after.items() if k not in ("version", "provenance")} != \
             {k: v for k, v in before.items() if k not in ("version", "provenance")}
