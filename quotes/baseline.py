@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from textacy.extract.triples import direct_quotations
 
-from .marks import paragraphs
+from .paragraphs import paragraphs
 from .records import Quote
 
 

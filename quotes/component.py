@@ -6,6 +6,7 @@ entry point; the component is thin over `attribution.find_quotes`.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from pathlib import Path
 
 from spacy.language import Language
@@ -14,6 +15,7 @@ from spacy.tokens import Doc
 from .attribution import UNITS, Analysis, analyse
 from .registry import Registry
 from .rules import Rules, load_rules
+from .windows import doc_paragraphs
 
 SPANS_KEY = "quotes"
 
@@ -29,11 +31,13 @@ if not Doc.has_extension("quote_analysis"):
     assigns=["token.is_sent_start"],
 )
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: news paragraphs never share one."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
-            tok.is_sent_start = True
+    """A paragraph break ends a sentence: news paragraphs never share one. The break of a hard-wrapped
+    line is no paragraph break (`paragraphs`), so the parser decides there as anywhere in a paragraph."""
+    starts = [t.idx for t in doc]
+    for start, _ in doc_paragraphs(doc).spans[1:]:
+        i = bisect_left(starts, start)
+        if i < len(doc):
+            doc[i].is_sent_start = True
     return doc
 
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from spacy.tokens import Token
 
 from .rules import Rules
-from .windows import Window
+from .windows import Window, doc_paragraphs
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NOT_SPEAKER_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
@@ -60,8 +60,8 @@ def _controls_infinitive(tok: Token) -> bool:
 
 
 def same_paragraph(a: Token, b: Token) -> bool:
-    lo, hi = sorted((a.i, b.i))
-    return not any("\n" in t.text or "\n" in t.whitespace_ for t in a.doc[lo:hi])
+    """Whether two tokens share a paragraph (a hard-wrapped line's break is no paragraph break)."""
+    return doc_paragraphs(a.doc).same(a.idx, b.idx)
 
 
 def subject_of(verb: Token, outside: Callable[[Token], bool], max_climb: int = 3, rules: Rules | None = None) -> Token | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import InputError
+from .paragraphs import ParagraphIndex
 from .records import Quote
 
 QUOTE_CHARS = '"“”«»'
@@ -171,16 +172,19 @@ def load_gold(path: str | Path, texts_dir: str | Path | None = None) -> Gold:
 def _segments(pred: list[Quote], texts: dict[str, str]) -> list[Quote]:
     """A prediction spanning paragraphs becomes one segment per paragraph."""
     out = []
+    layouts: dict[str, ParagraphIndex] = {}
     for q in pred:
         text = texts.get(q.doc_id)
         if text is None:
             out.append(q)
             continue
-        pos = q.start
-        for piece in re.split(r"(\n+)", text[q.start:q.end]):
-            if piece.strip() and "\n" not in piece:
-                out.append(Quote(**{**q.__dict__, "start": pos, "end": pos + len(piece), "text": piece}))
-            pos += len(piece)
+        if q.doc_id not in layouts:
+            layouts[q.doc_id] = ParagraphIndex(text)
+        index = layouts[q.doc_id]
+        for ps, pe in index.spans[index.index(q.start):index.index(max(q.start, q.end - 1)) + 1]:
+            start, end = max(ps, q.start), min(pe, q.end)
+            if text[start:end].strip():
+                out.append(Quote(**{**q.__dict__, "start": start, "end": end, "text": text[start:end]}))
     return out
 
 

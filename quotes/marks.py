@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable
+
+from .paragraphs import paragraphs  # noqa: F401 - the scanner reads paragraphs there, like the layout
 
 # family of each mark character, and its preferred role
 _FAMILY = {
@@ -59,13 +61,6 @@ class _Mark:
     can_open: bool
     can_close: bool
     weak: bool = False  # an s' that may be a plural possessive: closes only if no later mark will
-
-
-def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each non-blank line; a line break ends a paragraph."""
-    for m in re.finditer(r"[^\n]+", text):
-        if m.group().strip():
-            yield m.start(), m.end()
 
 
 def _is_word(ch: str) -> bool:

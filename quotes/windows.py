@@ -7,18 +7,31 @@ always belongs to the quote it stands beside.
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .marks import ScannedQuote, paragraphs
+from .marks import ScannedQuote
 from .names import title_case_line
+from .paragraphs import ParagraphIndex
 
 _SENT_END_TOKENS = {".", "!", "?", "…", "...", "?!", "!!"}
 # page furniture that names nobody who speaks: "By Jo Park", "WASHINGTON --", "FLINT, Mich., Oct. 4 (AP) -"
 _BYLINE = re.compile(r"^\s*(?:by|BY|By)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and)\s+[A-Z][\w.'’ -]*)*\s*\.?\s*$")
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][\w.]*\.?)*(?:,\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?\s*(?:\([A-Za-z]+\))?\s*(?:--|[—–―-])\s*")
+
+
+_PARAGRAPHS: "weakref.WeakKeyDictionary[Doc, ParagraphIndex]" = weakref.WeakKeyDictionary()
+
+
+def doc_paragraphs(doc: Doc) -> ParagraphIndex:
+    """The paragraphs of a parsed document, worked out once per Doc (held only as long as the Doc lives)."""
+    index = _PARAGRAPHS.get(doc)
+    if index is None:
+        index = _PARAGRAPHS[doc] = ParagraphIndex(doc.text)
+    return index
 
 
 @dataclass(frozen=True)
@@ -38,7 +51,7 @@ class DocLayout:
     def __init__(self, doc: Doc, quotes: list[ScannedQuote]):
         self.doc = doc
         self.text = doc.text  # Doc.text is rebuilt from the tokens at every access: read it once
-        self.paras = list(paragraphs(self.text))
+        self.paras = doc_paragraphs(doc).spans
         self._para_starts = [p[0] for p in self.paras]
         # outer spans, marks included, used to keep cue search outside quotes
         self.outer = sorted((q.start - len(q.open_mark), q.end + len(q.close_mark)) for q in quotes if q.depth == 0)

@@ -75,3 +75,20 @@ def test_pipeline_round_trips_through_disk(nlp, tmp_path: Path) -> None:
     again = spacy.load(tmp_path / "pipeline")
     assert again.pipe_names[-1] == "quote_attributor"
     assert [(q.text, q.speaker) for q in again(TEXT)._.quotes] == [(q.text, q.speaker) for q in nlp(TEXT)._.quotes]
+
+
+BREAKS = [
+    pytest.param("The vote is on Monday.\nPark will win it.", ["Park"], id="line-break-between-paragraphs"),
+    pytest.param("The vote is on Monday.\r\n\r\nPark will win it.", ["Park"], id="blank-crlf-line"),
+    pytest.param("The vote is on Monday.\rPark will win it.", ["Park"], id="lone-carriage-return"),
+    pytest.param("Park said on Monday that the vote\nwould be close.", [], id="hard-wrapped-line"),
+]
+
+
+@pytest.mark.parametrize("text, starts", BREAKS)
+def test_paragraph_breaks_end_sentences_only_at_paragraphs(text: str, starts: list[str]) -> None:
+    """`paragraph_breaks` starts a sentence at each paragraph (`quotes.paragraphs`), never at a wrapped line."""
+    from quotes.component import paragraph_breaks
+
+    doc = paragraph_breaks(spacy.blank("en")(text))
+    assert [t.text for t in doc[1:] if t.is_sent_start] == starts
