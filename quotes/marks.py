@@ -3,34 +3,46 @@
 The scanner never gives up on a document: a broken mark is recovered locally
 (at the end of its paragraph at the latest) and every other quote is kept.
 Offsets are character offsets into the text, end exclusive, marks outside.
+Its work is linear in the text: every question about the marks further on in
+a paragraph is answered from running counts, never by a second pass.
 
 How marks are read, in the manner of Markdown's "flanking" delimiters: a mark
 can open a quote when a word follows it, and close one when a word or
 punctuation precedes it; curly and angle marks add their direction; single
 marks between letters (it's, Smith's), before digits ('90s) or in common
-elisions ('em, rock 'n' roll) are apostrophes.
+elisions ('em, rock 'n' roll) are apostrophes. Two apostrophes are one double
+mark (the New York Times' ''...''), and so are two backticks (PTB and LaTeX:
+``...''); one backtick opens a single quote (`...').
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
 
-from .paragraphs import paragraphs  # noqa: F401 - the scanner reads paragraphs there, like the layout
+from .paragraphs import paragraphs
 
-# family of each mark character, and its preferred role
+__all__ = ["DASHES", "MARK_CHARS", "ScannedQuote", "is_boilerplate", "paragraphs", "scan"]
+
+# family of each mark, and its preferred role; two-character marks are runs of ` and '
 _FAMILY = {
     '"': "double", "“": "double", "”": "double", "„": "double", "‟": "double", "″": "double",
-    "'": "single", "‘": "single", "’": "single", "‚": "single", "‛": "single",
+    "``": "double", "''": "double",
+    "'": "single", "‘": "single", "’": "single", "‚": "single", "‛": "single", "`": "single",
     "«": "angle", "»": "angle", "‹": "angle1", "›": "angle1",
 }
-_OPENERS = set("“„‟‘‚‛«‹")
+_FAMILY_BIT = {"double": 1, "single": 2, "angle": 4, "angle1": 8}
+_OPENERS = set("“„‟‘‚‛«‹`") | {"``"}
 _CLOSERS = set("”’»›")
-MARK_CHARS = "".join(_FAMILY)
+_STRAIGHT = {'"', "'", "''"}  # marks that open and close alike
+MARK_CHARS = "".join(k for k in _FAMILY if len(k) == 1)
+_MARK_RUN = re.compile(r"`+|'+|[" + "".join(c for c in MARK_CHARS if c not in "'`") + "]")
 DASHES = "–—―"
 _ELISIONS = re.compile(r"(?i)(em|cause|til|n|tis|twas|bout|round|nother|cuz|kay|sup|ello|ave)\b")
 _CLOSE_PUNCT = set(".,;:!?…)]}—–-/")
 _OPEN_PUNCT = set("([{—–-/")
+MAX_DEPTH = 3  # quotes nested deeper are left inside their parent: no text nests four levels, junk does
 
 
 @dataclass(frozen=True)
@@ -56,22 +68,25 @@ class ScannedQuote:
 @dataclass
 class _Mark:
     pos: int
-    char: str
+    char: str  # the mark as written: one character, or '' and ``
     family: str
     can_open: bool
     can_close: bool
     weak: bool = False  # an s' that may be a plural possessive: closes only if no later mark will
+
+    @property
+    def end(self) -> int:
+        return self.pos + len(self.char)
 
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch in "@#$£€"
 
 
-def _classify(text: str, i: int, start: int, end: int) -> _Mark | None:
-    ch = text[i]
+def _classify(text: str, i: int, ch: str, start: int, end: int) -> _Mark | None:
     fam = _FAMILY[ch]
     prev = text[i - 1] if i > start else " "
-    nxt = text[i + 1] if i + 1 < end else " "
+    nxt = text[i + len(ch)] if i + len(ch) < end else " "
     if prev == "=" or (prev in "\\" and fam != "single"):
         return None  # markup attribute values (author="...") and escaped marks hold nobody's words
     left_flank = not nxt.isspace() and (prev.isspace() or prev in _OPEN_PUNCT or prev in MARK_CHARS)
@@ -79,9 +94,9 @@ def _classify(text: str, i: int, start: int, end: int) -> _Mark | None:
     if fam == "single":
         if _is_word(prev) and _is_word(nxt):
             return None  # it's, Smith's, rock'n'roll
-        if nxt.isdigit() and not prev.isalnum():
+        if nxt.isdigit() and not prev.isalnum() and ch != "`":
             return None  # '90s
-        if not prev.isalnum() and _ELISIONS.match(text, i + 1, end) and ch in "'’":
+        if not prev.isalnum() and ch in "'’" and _ELISIONS.match(text, i + 1, end):
             return None  # 'em, 'cause, 'n'
         if prev in "nN" and i - 2 >= start and text[i - 2] in "'’" and (i - 3 < start or not text[i - 3].isalnum()):
             return None  # the second mark of rock 'n' roll
@@ -95,27 +110,56 @@ def _classify(text: str, i: int, start: int, end: int) -> _Mark | None:
         # glued on both sides (word"word) or floating between spaces: either role
         can_open = can_close = True
     if ch in _OPENERS and can_open:
-        can_close = can_close and not left_flank
+        can_close = can_close and not left_flank and ch not in ("`", "``")  # backticks only open
     if ch in _CLOSERS and can_close:
         can_open = can_open and not right_flank
+    if not can_open and ch in ("`", "``"):
+        return None
     weak = fam == "single" and can_close and prev.lower() in "sz" and nxt.isspace()
     return _Mark(i, ch, fam, can_open, can_close, weak)
 
 
+def _mark_at(text: str, m: re.Match) -> Iterator[tuple[int, str]]:
+    """The marks of one run: a lone mark, a pair of apostrophes or backticks; three apostrophes are a
+    single and a double mark, in the order their side of the word asks for."""
+    run, pos = m.group(), m.start()
+    if run[0] not in "'`" or len(run) == 1:
+        yield pos, run
+    elif len(run) == 2:
+        yield pos, run
+    elif len(run) == 3 and run[0] == "'":
+        opening = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in _OPEN_PUNCT
+        if opening:
+            yield from ((pos, "''"), (pos + 2, "'"))
+        else:
+            yield from ((pos, "'"), (pos + 1, "''"))
+    # longer runs are rules, code fences or junk: no mark
+
+
 def _marks(text: str, start: int, end: int) -> list[_Mark]:
     out = []
-    for i in range(start, end):
-        if text[i] in _FAMILY:
-            m = _classify(text, i, start, end)
+    for match in _MARK_RUN.finditer(text, start, end):
+        for pos, ch in _mark_at(text, match):
+            m = _classify(text, pos, ch, start, end)
             if m is not None:
                 out.append(m)
     return out
+
+
+def mark_at(text: str, pos: int, end: int) -> str | None:
+    """The mark that begins at `pos`, if any."""
+    m = _MARK_RUN.match(text, pos, end)
+    if m is None:
+        return None
+    first = next(iter(_mark_at(text, m)), None)
+    return first[1] if first and first[0] == pos else None
 
 
 @dataclass
 class _Open:
     mark: _Mark
     content_start: int
+    emitted: int  # how many quotes were out when it opened: the ones after it lie inside it
     paragraphs: int = 1
 
 
@@ -127,8 +171,37 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
 def _has_words(text: str, start: int, end: int) -> bool:
-    return any(c.isalnum() for c in text[start:end])
+    return _WORD_CHAR.search(text, start, end) is not None
+
+
+class _Later:
+    """Counts of the marks after the current one in a paragraph, kept as the pairing walks forward."""
+
+    def __init__(self, marks: list[_Mark]):
+        self.family = Counter(m.family for m in marks)
+        self.char = Counter(m.char for m in marks)
+        self.closers = Counter(m.family for m in marks if m.can_close and not m.weak)
+
+    def passed(self, m: _Mark) -> None:
+        self.family[m.family] -= 1
+        self.char[m.char] -= 1
+        if m.can_close and not m.weak:
+            self.closers[m.family] -= 1
+
+
+def _renest(quotes: list[ScannedQuote]) -> list[ScannedQuote]:
+    """The same quotes with their depths counted again among themselves (their parent is gone)."""
+    out, ends = [], []
+    for q in sorted(quotes, key=lambda q: (q.start, -q.end)):
+        while ends and ends[-1] <= q.start:
+            ends.pop()
+        out.append(replace(q, depth=len(ends)) if q.depth != len(ends) else q)
+        ends.append(q.end)
+    return out
 
 
 class _Scanner:
@@ -138,6 +211,7 @@ class _Scanner:
         self.text = text
         self.out: list[ScannedQuote] = []
         self.stack: list[_Open] = []
+        self.tops: dict[str, list[int]] = {}  # family -> stack indices of its open quotes, innermost last
         self.skip = -1  # position of a continued quote's reopening mark
 
     def run(self, paras: list[tuple[int, int]]) -> list[ScannedQuote]:
@@ -147,54 +221,62 @@ class _Scanner:
             self._end_paragraph(pe, paras[k + 1] if k + 1 < len(paras) else None)
         return self.out
 
+    # -- the stack of open quotes -------------------------------------------
+
+    def _push(self, m: _Mark) -> None:
+        self.tops.setdefault(m.family, []).append(len(self.stack))
+        self.stack.append(_Open(m, m.end, len(self.out)))
+
+    def _cut(self, idx: int) -> None:
+        """Drop the open quotes from `idx` up: quotes opened inside a closing one and never closed were not quotes."""
+        while len(self.stack) > idx:
+            self.tops[self.stack.pop().mark.family].pop()
+
+    def _open_index(self, family: str) -> int | None:
+        tops = self.tops.get(family)
+        return tops[-1] if tops else None
+
     def _emit(self, op: _Open, end: int, close_mark: str, recovered: str | None, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            return
         s, e = _strip_span(self.text, op.content_start, end)
         if e > s and _has_words(self.text, s, e):
             self.out.append(ScannedQuote(s, e, op.mark.char, close_mark, op.mark.family, depth,
                                          op.paragraphs, recovered))
 
-    def _open_index(self, family: str) -> int | None:
-        for idx in range(len(self.stack) - 1, -1, -1):
-            if self.stack[idx].mark.family == family:
-                return idx
-        return None
+    # -- pairing --------------------------------------------------------------
 
     def _pair(self, marks: list[_Mark]) -> None:
-        for n, m in enumerate(marks):
+        later = _Later(marks)
+        for m in marks:
+            later.passed(m)
             open_idx = self._open_index(m.family)
             idx = open_idx if m.can_close else None
-            if idx is not None and m.weak and self._later_closer(marks, n, m.family):
+            if idx is not None and m.weak and later.closers[m.family] > 0:
                 continue  # "the players' union": an apostrophe, the quote closes further on
-            if open_idx is not None and self._reopens_unclosed(marks, n, open_idx):
-                idx = open_idx
+            if open_idx is not None and self._reopens_unclosed(m, open_idx, later):
                 # a straight mark opening while one of its kind is open, with one mark left
                 # to close it: the open quote was never closed
-                op = self.stack[idx]
-                del self.stack[idx:]
-                self._emit(op, m.pos, "", "unclosed", idx)
-                self.stack.append(_Open(m, m.pos + 1))
+                op = self.stack[open_idx]
+                self._cut(open_idx)
+                self._emit(op, m.pos, "", "unclosed", open_idx)
+                self._push(m)
                 continue
             if idx is not None and self._closes(m, idx):
                 op = self.stack[idx]
-                del self.stack[idx:]  # quotes opened inside and never closed were not quotes
+                self._cut(idx)
                 self._emit(op, m.pos, m.char, None, idx)
-            elif m.can_close and not m.weak and self.stack and self._mismatched_close(marks, n):
+            elif m.can_close and not m.weak and self.stack and self._mismatched_close(m, later):
                 op = self.stack[0]
-                self.stack = []
+                self._cut(0)
                 self._emit(op, m.pos, m.char, "mismatched", 0)
             elif m.can_open and not m.weak:
-                self.stack.append(_Open(m, m.pos + 1))
+                self._push(m)
 
-    @staticmethod
-    def _later_closer(marks: list[_Mark], n: int, family: str) -> bool:
-        return any(x.family == family and x.can_close and not x.weak for x in marks[n + 1:])
-
-    def _reopens_unclosed(self, marks: list[_Mark], n: int, idx: int) -> bool:
-        m = marks[n]
-        if m.char not in "\"'" or not m.can_open or m.can_close or self.stack[idx].mark.char != m.char:
+    def _reopens_unclosed(self, m: _Mark, idx: int, later: _Later) -> bool:
+        if m.char not in _STRAIGHT or not m.can_open or m.can_close or self.stack[idx].mark.char != m.char:
             return False
-        later = [x for x in marks[n + 1:] if x.char == m.char]
-        return len(later) == 1 and self.text[m.pos - 2:m.pos] in (". ", "? ", "! ", ": ")
+        return later.char[m.char] == 1 and self.text[m.pos - 2:m.pos] in (". ", "? ", "! ", ": ")
 
     def _closes(self, m: _Mark, idx: int) -> bool:
         if not m.can_open:
@@ -204,9 +286,8 @@ class _Scanner:
         # a straight mark that could open or close: it closes the innermost quote of its kind
         return idx == len(self.stack) - 1 or m.char in _CLOSERS
 
-    def _mismatched_close(self, marks: list[_Mark], n: int) -> bool:
+    def _mismatched_close(self, m: _Mark, later: _Later) -> bool:
         """A closer of another kind ends the outer quote when nothing of its own kind will."""
-        m = marks[n]
         outer = self.stack[0].mark
         if outer.family == m.family or m.can_open:
             return False
@@ -214,20 +295,30 @@ class _Scanner:
         if not (prev in ".!?,…" or prev.isalnum()):
             return False
         # marks of the outer kind further on that pair among themselves leave it unclosed
-        return sum(1 for later in marks[n + 1:] if later.family == outer.family) % 2 == 0
+        return later.family[outer.family] % 2 == 0
+
+    # -- paragraph ends ---------------------------------------------------------
 
     def _end_paragraph(self, pe: int, nxt: tuple[int, int] | None) -> None:
         self.skip = -1
         if not self.stack:
             return
         outer = self.stack[0]
-        self.stack = []
-        reopen = self._reopening_mark(outer, nxt) if nxt else None
+        self._cut(0)
+        inside = self.out[outer.emitted:]
+        # a quote inside it written with the very same mark is no nesting a writer would choose
+        same_mark = any(q.depth == 1 and q.open_mark == outer.mark.char for q in inside)
+        reopen = self._reopening_mark(outer, nxt) if nxt and not same_mark else None
         if reopen is not None:
             # news style: the next paragraph reopens the same quote
-            self.stack = [outer]
+            self.tops.setdefault(outer.mark.family, []).append(0)
+            self.stack.append(outer)
             outer.paragraphs += 1
             self.skip = reopen
+            return
+        if inside and outer.paragraphs == 1:
+            # a stray mark, never closed, before well-formed quotes: those quotes stand on their own
+            self.out[outer.emitted:] = _renest(inside)
             return
         self._emit(outer, pe, "", "unclosed", 0)
 
@@ -235,13 +326,16 @@ class _Scanner:
         ns, ne = nxt
         body = self.text[ns:ne]
         pos = ns + len(body) - len(body.lstrip())
-        if pos >= ne or _FAMILY.get(self.text[pos]) != outer.mark.family:
+        ch = mark_at(self.text, pos, ne) if pos < ne else None
+        if ch is None or _FAMILY[ch] != outer.mark.family:
             return None
-        m = _classify(self.text, pos, ns, ne)
+        m = _classify(self.text, pos, ch, ns, ne)
         return pos if m is not None and m.can_open else None
 
 
 _NARRATION = re.compile(r"\s[-" + DASHES + r"]\s+(?=[a-z])")
+_RESUME = re.compile(r"\s[-" + DASHES + r"]\s+")
+_LEAD_DASH = re.compile(r"\s*([" + DASHES + r"]|-(?=\s))\s+")
 
 
 def _dash_dialogue(text: str, ps: int, pe: int) -> list[ScannedQuote]:
@@ -250,13 +344,13 @@ def _dash_dialogue(text: str, ps: int, pe: int) -> list[ScannedQuote]:
     The speech runs to a spaced dash that starts a short lowercase narration
     ("– he asked."), and resumes after the narration's own closing dash.
     """
-    lead = re.match(r"\s*([" + DASHES + r"]|-(?=\s))\s+", text[ps:pe])
+    lead = _LEAD_DASH.match(text, ps, pe)
     if not lead:
         return []
-    pieces, cur = [], ps + lead.end()
+    pieces, cur = [], lead.end()
     sep = _NARRATION.search(text, cur, pe)
     if sep:
-        resume = re.compile(r"\s[-" + DASHES + r"]\s+").search(text, sep.end(), pe)
+        resume = _RESUME.search(text, sep.end(), pe)
         narration = text[sep.end():resume.start() if resume else pe]
         if len(narration.split()) <= 10:
             pieces.append((cur, sep.start()))
@@ -265,7 +359,7 @@ def _dash_dialogue(text: str, ps: int, pe: int) -> list[ScannedQuote]:
     out = []
     for s, e in pieces:
         s, e = _strip_span(text, s, e)
-        if len(text[s:e].split()) >= 2 and _has_words(text, s, e):
+        if _has_words(text, s, e) and len(text[s:e].split(None, 2)) >= 2:
             out.append(ScannedQuote(s, e, lead.group(1), "", "dash"))
     return out
 

@@ -7,6 +7,8 @@ optional flags). Flags: `nested` (quotes inside quotes, in text order),
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +18,6 @@ from quotes.rules import load_rules
 BOILERPLATE = load_rules().boilerplate
 
 P = pytest.param
-
-
 
 
 SCANNED = [
@@ -121,6 +121,39 @@ SCANNED = [
       id="photo-credit"),
     P('We have no tolerance for comments containing "abuse".\n"We will stay," Park said.', ["We will stay,"], {},
       id="comment-policy"),
+    # -- two apostrophes or backticks are one double mark (NYT, PTB, LaTeX) ----------
+    P("''This isn't tax reform,'' said Douglas Holtz-Eakin. ''It's anti-reform.''",
+      ["This isn't tax reform,", "It's anti-reform."], {"style": ["double", "double"]}, id="nyt-two-apostrophes"),
+    P("Alan Cole said: ''It's basically just a tax increase'' for the top bracket.",
+      ["It's basically just a tax increase"], {}, id="nyt-partial"),
+    P("''The harbor will close.\n\n''Nobody will lose a job,'' Park said.",
+      ["The harbor will close.\n\n''Nobody will lose a job,"], {"paragraphs": [2]}, id="nyt-multi-paragraph"),
+    P("''I told him, 'No.''' Park said.", ["I told him, 'No.'"], {"nested": ["No."]},
+      id="nyt-nested-closing-together"),
+    P("``We will win,'' Park said.", ["We will win,"], {"style": ["double"]}, id="ptb-double"),
+    P("`We will win,' Park said.", ["We will win,"], {"style": ["single"]}, id="ptb-single"),
+    P("``He said `no' twice,'' Park recalled.", ["He said `no' twice,"], {"nested": ["no"]}, id="ptb-nested"),
+    P("The renewed ''Hawaii Five-0'' and ''1'' for English.", ["Hawaii Five-0", "1"], {}, id="nyt-titles"),
+    P("Run ``make'' or ````code```` here.", ["make"], {}, id="backtick-runs-are-no-marks"),
+    # -- a stray mark hides no well-formed quote after it ---------------------------
+    P("A stray “ mark. “We will win,” Park said.", ["We will win,"], {"recovered": [None]}, id="stray-curly-opener"),
+    P('The "best plan, Park said, is "to wait and see," she added.', ["to wait and see,"], {},
+      id="stray-straight-opener"),
+    P("Park called it a 'disaster and said \"we will fight,\" on Monday.", ["we will fight,"], {},
+      id="stray-single-before-a-double"),
+    P('Stray " mark here. "We will win," Park said.', ["mark here.", "We will win,"],
+      {"recovered": ["unclosed", None]}, id="floating-straight-mark"),
+    P("“He told me ‘no’ and left.\n“Then he came back,” Park said.",
+      ["He told me ‘no’ and left.\n“Then he came back,"], {"nested": ["no"], "paragraphs": [2]},
+      id="unclosed-with-a-nested-quote-reopens"),
+    # -- hard-wrapped lines do not end a quote -----------------------------------------
+    P('"We will win the vote\nin the spring," Park said.', ["We will win the vote\nin the spring,"],
+      {"recovered": [None]}, id="wrapped-quote"),
+    P("WASHINGTON -- Jo Park said on Monday that the harbor bill would pass in\n"
+      "the spring. \"We will win the vote, and nobody will lose a job in the\n"
+      "harbor,\" Park said. \"It is close.\"",
+      ["We will win the vote, and nobody will lose a job in the\nharbor,", "It is close."], {},
+      id="wrapped-wire-copy"),
     # -- no words, no quote -------------------------------------------------------
     P('"..." Park said.', [], {}, id="only-punctuation"),
     P('Park said: ""', [], {}, id="empty-quotes"),
@@ -201,3 +234,21 @@ def test_random_marks_never_raise_and_offsets_stay_valid() -> None:
         for q in found:
             if q.depth > 0:
                 assert any(o.start <= q.start and q.end <= o.end for o in outer), text
+
+
+POLNEAR_DEV = Path(__file__).resolve().parents[2] / "shared" / "polnear" / "dev" / "text"
+
+
+@pytest.mark.polnear
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="../shared/polnear is not on this machine")
+def test_polnear_nyt_two_apostrophe_quotes_are_read_with_clean_spans() -> None:
+    """The New York Times' ''...'' in PolNeAR dev: every pair of apostrophes opens or closes a quote."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(POLNEAR_DEV.glob("nyt_*.txt"))]
+    texts = [t for t in texts if "''" in t]
+    assert len(texts) == 7
+    for text in texts:
+        found = scan(text, BOILERPLATE)
+        edges = {q.start - len(q.open_mark) for q in found} | {q.end for q in found if q.close_mark}
+        marks = [m.start() for m in re.finditer(r"(?<!')''(?!')", text)]
+        assert [text[p - 30:p + 30] for p in marks if p not in edges] == []
+        assert [text[q.start:q.end] for q in found if "'" in (text[q.start], text[q.end - 1])] == []
