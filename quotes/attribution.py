@@ -18,6 +18,10 @@ from .windows import DocLayout, Window
 # a dash, then a capitalised name of up to five words, then the paragraph's end or a new quote
 _BYLINE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*((?:[A-Z][\w.'’-]*[^\S\n]*){1,5}?)[.,]?[^\S\n]*(?=$|\n|[\"“”«])", re.M)
 _FOLLOW_PUNCT = set(",?!—–-…")
+# how a quoted word or title that opens a sentence hangs on the words after it: '"Succession" won',
+# "'Uneasy' residents fear", '"Game of Thrones" returns'
+_EMBEDDED_DEPS = {"nsubj", "nsubjpass", "amod", "compound", "nmod", "poss", "appos", "det", "npadvmod"}
+_WORD_NEXT = re.compile(r"[^\S\n]*\w")
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class _DocExtractor:
             return "other"
         if self._inside_name(q):
             return "other"  # a nickname inside a name: Robert "Bobby" Smith
+        if not left and self._embedded(q):
+            return "partial"  # a title or a scare quote opening the sentence: what the sentence says decides
         if not left or left.endswith(":"):
             return "direct"
         if left[-1] in ",—–-(":
@@ -97,6 +103,18 @@ class _DocExtractor:
                 and window.tokens and is_cue_verb(window.tokens[-1], self.rules)):
             return "direct"  # Smith said "We will win."
         return "partial"
+
+    def _embedded(self, q: ScannedQuote, max_words: int = 6) -> bool:
+        """A short quote with no closing punctuation that is a noun or modifier of the words after it."""
+        text = self.text[q.start:q.end]
+        if text[-1:] in ".,;:!?…—–-" or len(text.split()) > max_words \
+                or not _WORD_NEXT.match(self.text, q.end + len(q.close_mark)):
+            return False
+        span = self.layout.span(q.start, q.end)
+        if span is None:
+            return False
+        root = next((t for t in span if not span.start <= t.head.i < span.end), None)
+        return root is not None and root.head.i >= span.end and root.dep_ in _EMBEDDED_DEPS
 
     def _inside_name(self, q: ScannedQuote) -> bool:
         text = self.text
@@ -177,9 +195,9 @@ class _DocExtractor:
         head = root.head
         if head.lemma_.lower() in self.rules.words("naming_verbs"):
             return False
-        if root.dep_ in ("dobj", "ccomp", "xcomp", "oprd") and is_cue_verb(head, self.rules) \
+        if root.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "nsubjpass") and is_cue_verb(head, self.rules) \
                 and head.lemma_.lower() not in ADDRESSEE_VERBS:
-            return False  # 'he said "Merry Christmas"'
+            return False  # 'he said "Merry Christmas"', '"American Skin" was written by Springsteen'
         return root.dep_ in ("pobj", "dobj", "poss", "compound", "appos", "nsubj", "nsubjpass", "conj", "npadvmod")
 
     def attribute_partial(self, q: ScannedQuote) -> _Attribution:
@@ -249,6 +267,13 @@ class _DocExtractor:
                     out.append((tok.idx, att))
         return out
 
+    @staticmethod
+    def _named_inside(q: ScannedQuote, att: _Attribution) -> bool:
+        res = att.resolution
+        if res is None or res.mention_start is None or res.mention_end is None:
+            return False
+        return res.mention_start < q.end + len(q.close_mark) and res.mention_end > q.start - len(q.open_mark)
+
     def _resolve(self, att: _Attribution) -> None:
         if att.resolution is not None or att.cue is None or att.cue.speaker is None:
             return
@@ -269,6 +294,14 @@ class _DocExtractor:
                 continue  # a scare quote or a title: nobody's utterance
             # a continuation of reported speech resolves that speech's subject only now it is needed
             self._resolve(att)
+            if self._named_inside(q, att):
+                # "'Uneasy' residents fear...": words of the quote never name its speaker
+                if kind == "partial":
+                    continue
+                att = self._fallback(q, None)
+                self._resolve(att)
+                if self._named_inside(q, att):
+                    att = _Attribution(None, "none")
             if att.entity is not None:
                 self.speakers.note_speaker(att.cue.speaker.i if att.cue and att.cue.speaker is not None else 0, att.entity)
             if att.resolution is not None and att.pattern != "none":

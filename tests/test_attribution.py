@@ -152,6 +152,16 @@ ATTRIBUTED = [
       "We are tired but happy,", "Julie Reed", "direct", id="quote-after-a-sentence-pronoun"),
     P('"We will not give up," Jo Park said. "Never."',
       "Never.", "Jo Park", "direct", id="continuation-in-the-same-paragraph"),
+    # -- the layouts of other corpora -------------------------------------------------------
+    P("''This isn't tax reform,'' said Douglas Holtz-Eakin, an economist.",
+      "This isn't tax reform,", "Douglas Holtz-Eakin", "direct", id="nyt-two-apostrophes"),
+    P("``We will win,'' said Jo Park.", "We will win,", "Jo Park", "direct", id="ptb-marks"),
+    P('Jo Park spoke on Monday. "We will win the vote\nin the spring," she said.',
+      "We will win the vote\nin the spring,", "Jo Park", "direct", id="hard-wrapped-line"),
+    P("A stray “ mark. “We will win,” Jo Park said.", "We will win,", "Jo Park", "direct",
+      id="quote-after-a-stray-mark"),
+    P('"Uneasy" residents fear the plan, Jo Park said.', "Uneasy", "Jo Park", "partial",
+      id="scare-quote-opening-reported-speech"),
     # -- a broken mark costs no other quote its row -----------------------------------
     P('"We will win, Park said. "It is close," Smith added.',
       "It is close,", "Smith", "direct", id="quote-after-an-unclosed-one"),
@@ -165,6 +175,9 @@ NOT_QUOTES = [
     P('The crowd sang the song "Goodbye" as the ferry left.', id="song-title"),
     P('The film "Harbor Lights" opens on Friday.', id="film-title"),
     P('The crowd sang the lyric "hold on to the light" twice.', id="lyric"),
+    P('"Succession" won the award on Sunday.', id="title-opening-a-paragraph"),
+    P('Jo Park spoke on Monday.\n\n"Game of Thrones" returns in April.', id="title-opening-a-later-paragraph"),
+    P("'Uneasy' residents fear the plan.", id="scare-quote-opening-a-paragraph"),
 ]
 
 
@@ -179,6 +192,7 @@ def _assert_offsets(text: str, rows) -> None:
         assert text[q.start:q.end] == q.text
         if q.speaker_mention:
             assert text[q.mention_start:q.mention_end] == q.speaker_mention
+            assert q.mention_end <= q.start or q.mention_start >= q.end, "words of a quote never name its speaker"
         else:
             assert q.mention_start is None and q.mention_end is None
 
