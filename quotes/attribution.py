@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -18,6 +19,8 @@ from .windows import DocLayout, Window
 # a dash, then a capitalised name of up to five words, then the paragraph's end or a new quote
 _BYLINE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*((?:[A-Z][\w.'’-]*[^\S\n]*){1,5}?)[.,]?[^\S\n]*(?=$|\n|[\"“”«])", re.M)
 _FOLLOW_PUNCT = set(",?!—–-…")
+SUBJECT_LOOKBACK = 400  # tokens before a cue-less quote searched for its paragraph's subject
+STANCE_REACH = 150  # tokens either side of a partial quote that its sentence lends its stance
 # how a quoted word or title that opens a sentence hangs on the words after it: '"Succession" won',
 # "'Uneasy' residents fear", '"Game of Thrones" returns'
 _EMBEDDED_DEPS = {"nsubj", "nsubjpass", "amod", "compound", "nmod", "poss", "appos", "det", "npadvmod"}
@@ -74,7 +77,9 @@ class _DocExtractor:
         self.speakers = DocSpeakers(doc, self.layout, rules, registry)
         self.outside = lambda t: not self.layout.in_quote(t.idx)
         self.events: list[tuple[int, _Attribution]] = []  # (char offset, attribution) of speech so far
+        self._event_pos: list[int] = []
         self.reported = self._reported_speech()
+        self._reported_pos = [pos for pos, _ in self.reported]
         self.details: dict[str, QuoteDetail] = {}  # filled by run(): how each row was attributed
 
     # -- quote type ------------------------------------------------------
@@ -97,7 +102,7 @@ class _DocExtractor:
         if not left or left.endswith(":"):
             return "direct"
         if left[-1] in ",—–-(":
-            prev_quote = any(s < q.start and e > self.layout.paragraph_of(q.start)[0] for s, e in self.layout.outer)
+            prev_quote = self.layout.quote_ends_after(self.layout.paragraph_of(q.start)[0], before=q.start)
             return "direct" if _starts_upper(text) or prev_quote else "partial"
         if (_starts_upper(text) and text.rstrip()[-1:] in ".!?" and len(text.split()) >= 4
                 and window.tokens and is_cue_verb(window.tokens[-1], self.rules)):
@@ -237,7 +242,7 @@ class _DocExtractor:
         """The last named subject of the sentences before a quote in its paragraph, if it can speak."""
         ps, _ = self.layout.paragraph_of(q.start)
         open_at = q.start - len(q.open_mark)
-        for tok in reversed(self.layout.tokens(ps, open_at)):
+        for tok in self.layout.tokens_back(ps, open_at, SUBJECT_LOOKBACK):
             if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ in ("ROOT", "conj") and tok.i in self.speakers.token_entity \
                     and self.speakers.token_entity[tok.i].kind in ("person", "organisation"):
                 return tok
@@ -247,12 +252,16 @@ class _DocExtractor:
         """The speech a cue-less quote may continue, and where it was."""
         para = self.layout.paragraph_index(q.start)
         back = int(self.rules.threshold("continuation_paragraphs", 1))
+        # the latest speech before the quote, by bisection (both lists are in text order); a quote's own
+        # event outranks reported speech at the same offset
         best = None
-        for pos, att in self.events + self.reported:
-            if pos < q.start and para - self.layout.paragraph_index(pos) <= back:
-                if best is None or pos > best[0]:
-                    best = (pos, att)
-        return (best[1], best[0]) if best else (None, -1)
+        for events, positions in ((self.events, self._event_pos), (self.reported, self._reported_pos)):
+            k = bisect_left(positions, q.start) - 1
+            if k >= 0 and (best is None or positions[k] > best[0]):
+                best = events[k]
+        if best is None or para - self.layout.paragraph_index(best[0]) > back:
+            return None, -1
+        return best[1], best[0]
 
     def _reported_speech(self) -> list[tuple[int, _Attribution]]:
         """Cue verbs with a subject outside quotes ("Park said she hopes..."): speech a quote may continue."""
@@ -306,6 +315,7 @@ class _DocExtractor:
                 self.speakers.note_speaker(att.cue.speaker.i if att.cue and att.cue.speaker is not None else 0, att.entity)
             if att.resolution is not None and att.pattern != "none":
                 self.events.append((q.start, att))
+                self._event_pos.append(q.start)
             found.append((q.start, q.end, kind, att))
         if unit == "utterance":
             found = self._utterances(found)
@@ -335,8 +345,10 @@ class _DocExtractor:
         res = att.resolution
         span = self.layout.doc.char_span(start, end, alignment_mode="expand")
         if kind == "partial" and span is not None:
-            # a fragment's stance is the sentence's: 'called the plan "a disaster"' is critical of the plan
-            span = self.layout.doc[span[0].sent.start:span[-1].sent.end]
+            # a fragment's stance is the sentence's: 'called the plan "a disaster"' is critical of the plan;
+            # a run-on "sentence" of a whole document is read only near the quote, so each row costs its share
+            doc = self.layout.doc
+            span = doc[max(span[0].sent.start, span.start - STANCE_REACH):min(span[-1].sent.end, span.end + STANCE_REACH)]
         cue_lemma = att.cue.lemma if att.cue is not None else None
         st = stance_mod.classify(span, cue_lemma, self.rules.stance)
         confidence = self.rules.confidence(att.pattern, res.how if res else "none") * (res.certainty if res else 1.0)

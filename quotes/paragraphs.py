@@ -119,9 +119,20 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
 class ParagraphIndex:
     """Which paragraph a character offset lies in, by bisection over the paragraph starts."""
 
-    def __init__(self, text: str):
-        self.spans = list(paragraphs(text))
+    def __init__(self, text: str | None = None, spans: list[tuple[int, int]] | None = None):
+        self.spans = list(paragraphs(text)) if spans is None else spans
         self.starts = [s for s, _ in self.spans]
+
+    def piece(self, start: int, end: int) -> "ParagraphIndex":
+        """The paragraphs of text[start:end], counted from `start` (a paragraph cut by an edge keeps its part)."""
+        k = self.index(start)
+        spans = []
+        for ps, pe in self.spans[k:]:
+            if ps >= end:
+                break
+            if pe > start:
+                spans.append((max(ps, start) - start, min(pe, end) - start))
+        return ParagraphIndex(spans=spans)
 
     def index(self, char: int) -> int:
         return max(0, bisect_right(self.starts, char) - 1)

@@ -19,8 +19,12 @@ from .paragraphs import ParagraphIndex
 
 _SENT_END_TOKENS = {".", "!", "?", "…", "...", "?!", "!!"}
 # page furniture that names nobody who speaks: "By Jo Park", "WASHINGTON --", "FLINT, Mich., Oct. 4 (AP) -"
-_BYLINE = re.compile(r"^\s*(?:by|BY|By)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and)\s+[A-Z][\w.'’ -]*)*\s*\.?\s*$")
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][\w.]*\.?)*(?:,\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?\s*(?:\([A-Za-z]+\))?\s*(?:--|[—–―-])\s*")
+# "By Jo Park", "By Jo Park and Ann Smith, Associated Press": read in pieces between commas, so that no
+# pattern can try the ways of splitting "and ... and ..." between its parts (that took minutes on a long line)
+_BYLINE_HEAD = re.compile(r"\s*(?:by|BY|By)\s+")
+_BYLINE_FIRST = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*and\s+[A-Z][\w.'’ -]*)?\s*")
+_BYLINE_MORE = re.compile(r"\s+[A-Z][\w.'’ -]*")
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][\w.]*)*(?:,\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?\s*(?:\([A-Za-z]+\))?\s*(?:--|[—–―-])\s*")
 
 
 _PARAGRAPHS: "weakref.WeakKeyDictionary[Doc, ParagraphIndex]" = weakref.WeakKeyDictionary()
@@ -32,6 +36,22 @@ def doc_paragraphs(doc: Doc) -> ParagraphIndex:
     if index is None:
         index = _PARAGRAPHS[doc] = ParagraphIndex(doc.text)
     return index
+
+
+def set_doc_paragraphs(doc: Doc, index: ParagraphIndex) -> None:
+    """Give a Doc the paragraphs of the text it belongs to: a piece of a long document is no document of
+    its own (whether its lines are hard-wrapped is a question about the whole text)."""
+    _PARAGRAPHS[doc] = index
+
+
+def is_byline(line: str) -> bool:
+    head = _BYLINE_HEAD.match(line)
+    if head is None:
+        return False
+    rest = line[head.end():].rstrip()
+    rest = rest[:-1].rstrip() if rest.endswith(".") else rest
+    first, *more = rest.split(",")
+    return bool(_BYLINE_FIRST.fullmatch(first)) and all(_BYLINE_MORE.fullmatch(part) for part in more)
 
 
 @dataclass(frozen=True)
@@ -89,7 +109,7 @@ class DocLayout:
             line = self.text[ps:pe]
             # names and titles are capitalised in prose too: only a first line may have a lowercase word
             share = 0.85 if k == 0 and len(self.paras) > 2 else 1.0
-            if title_case_line(self._outside_quotes(ps, pe), share=share) or _BYLINE.match(line):
+            if title_case_line(self._outside_quotes(ps, pe), share=share) or is_byline(line):
                 out.append((ps, pe))
                 continue
             m = _DATELINE.match(line)
@@ -106,6 +126,11 @@ class DocLayout:
 
     def paragraph_index(self, char: int) -> int:
         return max(0, bisect_left(self._para_starts, char + 1) - 1)
+
+    def quote_ends_after(self, char: int, before: int) -> bool:
+        """Whether a quote opening before `before` ends after `char` (quotes never overlap: the last one decides)."""
+        k = bisect_left(self._outer_starts, before) - 1
+        return k >= 0 and self._outer_ends[k] > char
 
     def in_quote(self, char: int) -> bool:
         k = bisect_left(self._outer_starts, char + 1) - 1
@@ -125,6 +150,16 @@ class DocLayout:
                 out.append(t)
             i += 1
         return tuple(out)
+
+    def tokens_back(self, start: int, end: int, limit: int):
+        """The tokens of `tokens(start, end)`, last first, at most `limit` of them: work bounded per call."""
+        i = bisect_left(self._tok_starts, end) - 1
+        while i >= 0 and limit > 0 and self.doc[i].idx >= start:
+            t = self.doc[i]
+            if not t.is_space and t.idx + len(t) <= end and not self.in_quote(t.idx):
+                yield t
+                limit -= 1
+            i -= 1
 
     def span(self, start: int, end: int):
         """The tokens covering a character range (expanded to token edges), or None."""

@@ -1,0 +1,40 @@
+"""Page furniture read from a line (`quotes.windows`): bylines and datelines, on any line in linear time."""
+from __future__ import annotations
+
+import pytest
+
+from quotes.windows import _DATELINE, is_byline
+
+P = pytest.param
+
+BYLINES = [
+    P("By Jo Park", True, id="one-name"),
+    P("BY JO PARK.", True, id="capitals-and-a-full-stop"),
+    P("By Jo Park and Ann Smith, Associated Press", True, id="two-names-and-an-agency"),
+    P("By Jo Park, Ann Smith, Tom Reed", True, id="three-names"),
+    P("By Jo Park,", False, id="a-trailing-comma"),
+    P("By the way, the pier is open.", False, id="prose"),
+    P("Jo Park", False, id="no-by"),
+    # no pattern tries every way of splitting these between its parts: minutes each, once
+    P("By Jo" + " and Ab" * 5000 + " x!", False, id="thousands-of-ands-then-no-byline"),
+    P("By Jo" + ", Ann Bb" * 5000, True, id="thousands-of-names"),
+]
+
+
+@pytest.mark.parametrize("line, expected", BYLINES)
+def test_bylines(line: str, expected: bool) -> None:
+    assert is_byline(line) is expected
+
+
+DATELINES = [
+    P("WASHINGTON -- The museum opens.", "WASHINGTON -- ", id="city"),
+    P("FLINT, Mich., Oct. 4 (AP) - The water", "FLINT, Mich., Oct. 4 (AP) - ", id="city-state-date-agency"),
+    P("The museum opens.", None, id="prose"),
+    P("WASHINGTON" + ", Ab." * 5000 + " x", None, id="thousands-of-abbreviations-then-no-dash"),
+]
+
+
+@pytest.mark.parametrize("line, expected", DATELINES)
+def test_datelines(line: str, expected: str | None) -> None:
+    m = _DATELINE.match(line)
+    assert (m.group() if m else None) == expected
