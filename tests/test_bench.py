@@ -27,3 +27,24 @@ def test_bench_prints_the_merge_time_and_its_scaling(tmp_path: Path, capsys) -> 
     table = out[out.index("Speaker merge on synthetic names (CPU time):") + 2:]
     assert [int(row.split()[0]) for row in table] == list(MERGE_SIZES)
     assert all(len(row.split()) == 3 for row in table)
+
+
+@pytest.mark.model
+def test_bench_stress_prints_time_and_memory_per_character(capsys) -> None:
+    from quotes.hostile import PATHOLOGICAL
+
+    assert main(["bench", "--stress", "--sizes", "400,800"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Pathological documents (CPU time; peak memory allocated while annotating):"
+    assert out[1].split() == ["document", "chars", "seconds", "us/char", "peak", "MB", "B/char", "rows"]
+    for name in PATHOLOGICAL:
+        rows = [line for line in out if line.strip().startswith(name)]
+        assert [int(r[len(name) + 2:].split()[0]) for r in rows] == [400, 800]
+    growth = [line for line in out if "from 400 to 800 characters: time per character x" in line]
+    assert len(growth) == len(PATHOLOGICAL)
+
+
+def test_bench_refuses_bad_sizes(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["bench", "--stress", "--sizes", "20k"])
+    assert "not a comma-separated list of lengths" in capsys.readouterr().err
