@@ -21,6 +21,7 @@ from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import YAMLError
 
 from .errors import RulesError
+from .rules_shape import check_shape
 
 DEFAULT_RULES = "rules.yaml"
 
@@ -253,6 +254,7 @@ def parse_rules(data: Any, source: str = "<defaults>") -> Rules:
         raise RulesError(f"{source}: a rules file is a YAML mapping with version, cue_verbs, speakers, stance")
     if "version" not in data:
         raise RulesError(f"{source}: missing 'version'; every rules file carries its version")
+    check_shape(data, source)
     if not data.get("cue_verbs"):
         raise RulesError(f"{source}: 'cue_verbs' is empty; the annotator needs at least one reporting verb")
     # a cue whose weight learning has brought under the threshold no longer counts as a cue

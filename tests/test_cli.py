@@ -189,11 +189,26 @@ RULES_ERRORS = [
     ("version: '2'\ncue_verbs: {say: loud}\n", "cue_verbs.say has weight 'loud', expected a number"),
     ("version: '2'\ncue_verbs: {say: 1}\nspeakers: {Jo Park: {kind: robot}}\n",
      "speakers.Jo Park.kind is 'robot', expected person or organisation"),
+    ("version: '2'\ncue_verbs: {say: 1}\nthresholds: {min_cue_weight: abc}\n",
+     "thresholds.min_cue_weight is 'abc', expected a number; fix it or pass another file to --rules"),
+    ("version: '2'\ncue_verbs: {say: 1}\nthresholds: [1, 2]\n",
+     "thresholds is a list, expected a mapping of names to numbers; fix it or pass another file to --rules"),
+    ("version: '2'\ncue_verbs: [said]\n",
+     "cue_verbs is a list, expected a mapping of words to weights (say: 1.0); fix it or pass another file to --rules"),
+    ("version: '2'\ncue_verbs: {say: !!python/object/apply:os.system [echo hi]}\n",
+     "cue_verbs.say has the YAML tag tag:yaml.org,2002:python/object/apply:os.system; a rules file is plain YAML: "
+     "remove the tag"),
+    ("version: '2'\ncue_verbs: {say: 1}\nspeakers: {Jo Park: {aliases: 5}}\n",
+     "speakers.Jo Park.aliases is 5, expected a list of names; fix it or pass another file to --rules"),
+    ("version: '2'\ncue_verbs: {say: 1}\nboilerplate: read more\n",
+     "boilerplate is 'read more', expected a list of words; fix it or pass another file to --rules"),
 ]
 
 
-@pytest.mark.parametrize("content, message", RULES_ERRORS, ids=["yaml-syntax", "not-a-mapping", "no-version",
-                                                              "no-cue-verbs", "bad-weight", "bad-speaker-kind"])
+@pytest.mark.parametrize("content, message", RULES_ERRORS, ids=[
+    "yaml-syntax", "not-a-mapping", "no-version", "no-cue-verbs", "bad-weight", "bad-speaker-kind",
+    "threshold-not-a-number", "thresholds-a-list", "cue-verbs-a-list", "tagged-value", "aliases-not-a-list",
+    "word-list-a-word"])
 def test_invalid_rules_file(content: str, message: str, folder: Path, tmp_path: Path, capsys) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text(content, encoding="utf-8")
