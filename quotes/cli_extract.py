@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
-from .corpus import Skipped, read_corpus
-from .errors import InputError
+from .corpus import CORPUS_SUFFIXES, Skipped, is_quote_table, read_corpus
+from .errors import OutputError
 from .export import QuoteWriter, output_format
+from .output import atomic_write, check_output
 from .merge import SpeakerMerger
 from .pipeline import Annotator
 from .records import Quote
@@ -48,51 +49,113 @@ def _progress(quiet: bool):
     return tqdm(desc="documents", unit="doc", file=sys.stderr, delay=2.0, disable=None, leave=False)
 
 
+def check_extract_output(out: Path, paths: list[str]) -> None:
+    """Before any work: the output can be written and overwrites no input. A file of an input folder is an
+    input too, unless it is a quote table (a quote table is never read back as a corpus)."""
+    output_format(out)
+    inputs = [Path(p) for p in paths]
+    if out.is_file() and out.suffix.lower() in CORPUS_SUFFIXES:
+        target = out.resolve()
+        for folder in (p for p in inputs if p.is_dir()):
+            if folder.resolve() in target.parents and not _reads_as_quote_table(out):
+                inputs.append(out)  # the folder's walk would read it: it is an input
+    check_output(out, inputs)
+
+
+def _reads_as_quote_table(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            head = fh.readline()
+    except OSError:
+        return False
+    return is_quote_table(path, head)
+
+
+class _Spool:
+    """Rows kept in a temporary file until the speaker merge is known; any failure of it (a full disk, a
+    file size limit) is one OutputError naming the folder, and the file goes with it."""
+
+    def __init__(self):
+        try:
+            self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: OSError) -> OutputError:
+        self.close()
+        return OutputError(f"{tempfile.gettempdir()}: the temporary spool of rows cannot be written "
+                           f"({exc.strerror or exc}); free some space there or point TMPDIR to another folder; "
+                           "nothing was written")
+
+    def write(self, row: dict) -> None:
+        try:
+            self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def rows(self) -> Iterator[dict]:
+        try:
+            self.fh.seek(0)  # the last buffer is written here
+            for line in self.fh:
+                yield json.loads(line)
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def close(self) -> None:
+        try:
+            self.fh.close()
+        except OSError:
+            pass  # a file nobody will read again; it is gone once closed
+
+
 def run(args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, EXIT_SKIPPED, warn
 
     out = Path(args.output)
     fmt = output_format(out)
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    check_extract_output(out, args.paths)
     annotator = Annotator(args.rules, args.model, batch_size=args.batch_size, unit=args.unit)
     merger = SpeakerMerger(Registry.from_rules(annotator.rules))
     skipped = 0
+    noted = 0
     documents = 0
     bar = _progress(args.quiet)
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        items = read_corpus(args.paths, args.id_field, args.text_field)
+    spool = _Spool()
+    try:
+        items = read_corpus(args.paths, args.id_field, args.text_field, exclude=[out])
         for result in annotator.annotate(items):
             if isinstance(result, Skipped):
                 skipped += 1
                 warn(f"skipped {result}")
                 continue
             documents += 1
+            if result.document.note:
+                noted += 1
+                warn(f"{result.document.origin}: {result.document.note}")
             if result.recovered:
                 warn(f"{result.document.origin}: {result.recovered} quote(s) with unbalanced or mismatched marks, "
                      "recovered at their paragraph's end; check those rows")
             merger.add(result.used_names())
             for q in result.quotes:
-                spool.write(json.dumps(q.to_row(), ensure_ascii=False) + "\n")
+                spool.write(q.to_row())
             if bar is not None:
                 bar.update(1)
         if bar is not None:
             bar.close()
-        spool.seek(0)
         speakers, stances = Counter(), Counter()
-        tmp = out.with_name(f".{out.name}.part")
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        with atomic_write(out) as fh:
             writer = QuoteWriter(fh, fmt)
-            for line in spool:
-                q = Quote.from_row(json.loads(line))
+            for row in spool.rows():
+                q = Quote.from_row(row)
                 merger.apply([q])
                 writer.write(q)
                 speakers[q.speaker or "(unknown)"] += 1
                 stances[q.stance] += 1
-        os.replace(tmp, out)
+    finally:
+        spool.close()
     if not args.quiet:
         print(summary(documents, skipped, writer.count, speakers, stances, out))
-    return EXIT_SKIPPED if skipped else EXIT_OK
+    return EXIT_SKIPPED if skipped or noted else EXIT_OK
 
 
 def summary(documents: int, skipped: int, quotes: int, speakers: Counter, stances: Counter, out: Path) -> str:

@@ -15,3 +15,7 @@ class InputError(QuotesError):
 
 class StudioError(QuotesError):
     """Label Studio is unreachable, refuses the token, or rejects the data."""
+
+
+class OutputError(QuotesError):
+    """An output file cannot be written; nothing (no part of it) is left behind."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, Iterable
 
 from .errors import InputError
+from .output import atomic_write
 from .records import COLUMNS, Quote
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -33,19 +34,24 @@ class QuoteWriter:
     def write(self, quote: Quote | dict) -> None:
         row = quote.to_row() if isinstance(quote, Quote) else quote
         if self.fmt == "csv":
-            self._csv.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
+            self._csv.writerow({k: _cell(row.get(k)) for k in COLUMNS})
         else:
             self.stream.write(json.dumps({k: row.get(k) for k in COLUMNS}, ensure_ascii=False) + "\n")
         self.count += 1
 
 
+def _cell(value: object) -> object:
+    return "" if value is None else value
+
+
 def write_quotes(quotes: Iterable[Quote], path: str | Path) -> int:
+    """Write the table whole or not at all (see `output.atomic_write`)."""
     fmt = output_format(path)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    with atomic_write(path) as fh:
         writer = QuoteWriter(fh, fmt)
         for q in quotes:
             writer.write(q)
-        return writer.count
+    return writer.count
 
 
 def read_quotes(path: str | Path) -> list[Quote]:

@@ -131,7 +131,10 @@ class Rules:
         return out.getvalue()
 
     def save(self, path: str | Path) -> None:
-        """Write the rules, after checking that the text reads back as the same rules."""
+        """Write the rules whole or not at all (a failed write is a one-line OutputError), after checking
+        that the text reads back as the same rules."""
+        from .output import atomic_write
+
         text = self.to_yaml()
         try:
             again = _yaml().load(text)
@@ -140,7 +143,8 @@ class Rules:
                              "not written") from None
         if _plain(again) != _plain(self.data):
             raise RulesError(f"{path}: the rules would read back differently; not written")
-        Path(path).write_text(text, encoding="utf-8")
+        with atomic_write(path, newline=None) as fh:
+            fh.write(text)
 
 
 def _plain(value: Any) -> Any:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError, StudioError
 from ..export import output_format, write_quotes
+from ..output import atomic_write, check_output
 from . import labelconfig, settings
 from .server import LABEL_STUDIO_SPEC, LocalServer, install, installed_version, probe
 
@@ -100,10 +101,9 @@ def _config(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(xml)
         return 0
-    out = Path(args.output)
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: folder does not exist; create it first")
-    out.write_text(xml, encoding="utf-8")
+    out = check_output(args.output)
+    with atomic_write(out, newline=None) as fh:
+        fh.write(xml)
     print(f"labeling config for stance labels {', '.join(labelconfig.stance_labels(rules))} written to {out}")
     return 0
 
@@ -146,12 +146,15 @@ def push_run(args: argparse.Namespace) -> int:
     rows, skipped = annotate_corpus(annotator, items)  # read failures come back among the skipped
     for s in skipped:
         warn(f"skipped {s}")
+    noted = [d for d in documents if d.note]
+    for d in noted:
+        warn(f"{d.origin}: {d.note}")
     failed = {s.origin for s in skipped}
     version = annotator.rules.version
     tasks = build_items([d for d in documents if d.origin not in failed], rows, version)
     report = push(studio, args.project, tasks, version, xml, batch_size=args.batch_size, stance_labels=list(labels))
     print(report.summary(studio.url) + (f"; labeling config updated from {source}" if report.config_updated else ""))
-    return EXIT_SKIPPED if skipped else EXIT_OK
+    return EXIT_SKIPPED if skipped or noted else EXIT_OK
 
 
 # -- quotes pull ------------------------------------------------------------
@@ -166,9 +169,7 @@ def pull_run(args: argparse.Namespace) -> int:
     from .adapter import Studio
     from .sync import pull
 
-    out = Path(args.output)
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    out = check_output(args.output)
     studio = Studio(settings.client_connection())
     tasks, done = pull(studio, args.project, out)
     print(f"{tasks} task(s) of '{args.project}' ({done} with a completed annotation) written to {out}")
@@ -200,8 +201,7 @@ def export_run(args: argparse.Namespace) -> int:
 
     source, out = Path(args.export), Path(args.output)
     output_format(out)
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: output folder does not exist; create it first")
+    check_output(out, [source])
     tasks = read_export(source)
     rows = export_rows(tasks, str(source))
     written = write_quotes(rows, out)

@@ -11,7 +11,6 @@ and the project's model version follows, so annotators see the newest prediction
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..corpus import Document
 from ..errors import StudioError
+from ..output import atomic_write
 from ..records import Quote
 from . import convert
 from .adapter import Project, Studio, TaskInfo, Unavailable
@@ -61,15 +61,23 @@ class DocumentTask:
 
 
 def build_items(documents: Iterable[Document], quotes: Iterable[Quote], model_version: str) -> list[DocumentTask]:
-    """One task per distinct document (same id and text only once), predictions attached."""
+    """One task per distinct document (same id and text only once), predictions attached.
+
+    Two texts under one id would each get the other's quotes (regions past the end of a text) and an export
+    would keep only one of them: refused (`corpus.read_corpus` makes ids unique before this)."""
     by_doc: dict[str, list[Quote]] = {}
     for q in quotes:
         by_doc.setdefault(q.doc_id, []).append(q)
     items: dict[tuple[str, str], DocumentTask] = {}
+    first: dict[str, DocumentTask] = {}  # doc id -> its first task
     for doc in documents:
         task = {"data": convert.task_data(doc.doc_id, doc.text),
                 "predictions": [convert.prediction(by_doc.get(doc.doc_id, []), model_version)]}
         item = DocumentTask(doc, task)
+        earlier = first.setdefault(doc.doc_id, item)
+        if earlier.key != item.key:
+            raise StudioError(f"{doc.origin}: id '{doc.doc_id}' is also {earlier.document.origin}'s, with another "
+                              "text; give every document its own id")
         items.setdefault(item.key, item)
     return list(items.values())
 
@@ -239,8 +247,7 @@ def pull(studio: Studio, title: str, out: Path) -> tuple[int, int]:
     studio.whoami()
     project = find_project(studio, title)
     tasks = studio.export_full(project.id)
-    tmp = out.with_name(f".{out.name}.part")
-    tmp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
+    with atomic_write(out, newline=None) as fh:
+        fh.write(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
     done = sum(1 for t in tasks if convert.latest_completed(t.get("annotations") or []) is not None)
     return len(tasks), done

@@ -1,0 +1,90 @@
+"""Output files: checked before any work is done, then written whole or not at all.
+
+`check_output` runs before a command annotates or downloads anything: an
+output that is a folder, lies in a missing folder, cannot be created (no
+permission, a read-only file system) or is one of the command's own inputs is a
+one-line `OutputError` at once, not a traceback after the work. `atomic_write`
+writes beside the target (`.NAME.part`) and moves the file into place only
+when all of it is written; when writing fails (a full disk, a file too large)
+the part file is removed and the error names the file and what to do.
+"""
+from __future__ import annotations
+
+import errno
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from .errors import OutputError
+
+_ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and run again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run again",
+    errno.EFBIG: "the file grew larger than the file system or a limit allows; write somewhere else",
+    errno.EROFS: "the file system is read-only; write somewhere else",
+    errno.EACCES: "no permission to write there; check the folder's permissions or write somewhere else",
+    errno.EPERM: "no permission to write there; check the folder's permissions or write somewhere else",
+    errno.ENOTDIR: "a part of the path is a file, not a folder; choose another output path",
+    errno.EISDIR: "it is a folder; name a file to write",
+    errno.ENAMETOOLONG: "the name is too long; choose a shorter output path",
+}
+
+
+def _why(exc: OSError) -> str:
+    what = exc.strerror or type(exc).__name__
+    return f"{what}; {_ADVICE.get(exc.errno, 'choose another output path')}"
+
+
+def part_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.part")
+
+
+def check_output(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """The output path, checked: a file that can be created, and none of the inputs (nor inside one read as
+    one). Raises OutputError otherwise; creates nothing."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; name a file to write, e.g. {path / 'quotes.csv'}")
+    parent = path.parent
+    if not parent.exists():
+        raise OutputError(f"{parent}: output folder does not exist; create it first")
+    if not parent.is_dir():
+        raise OutputError(f"{parent}: is a file, not a folder; choose another output path")
+    target = path.resolve()
+    for raw in inputs:
+        source = Path(raw)
+        if source.exists() and not source.is_dir() and source.resolve() == target:
+            raise OutputError(f"{path}: is also an input; write the output to another file, the input stays as it is")
+    probe = part_path(path)
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be written ({_why(exc)})") from None
+    os.close(fd)
+    _remove(probe)
+    return path
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+@contextmanager
+def atomic_write(path: str | Path, newline: str | None = "") -> Iterator[IO[str]]:
+    """A text stream whose content becomes `path` only when the block ends without an error."""
+    path = Path(path)
+    part = part_path(path)
+    try:
+        with open(part, "w", encoding="utf-8", newline=newline) as fh:
+            yield fh
+        os.replace(part, path)
+    except OSError as exc:
+        _remove(part)
+        raise OutputError(f"{path}: writing failed ({_why(exc)}); nothing was written") from None
+    except BaseException:
+        _remove(part)
+        raise
