@@ -1,8 +1,16 @@
-"""Write the quote table as CSV or JSONL, or hand it over as a pandas DataFrame."""
+"""Write the quote table as CSV or JSONL, or hand it over as a pandas DataFrame.
+
+Every CSV cell is safe to open in a spreadsheet: a text cell that a
+spreadsheet would run as a formula (it starts with =, +, - or @, also after
+leading spaces, tabs or line breaks) is written with a leading apostrophe, the
+convention spreadsheets show as plain text; `read_quotes` takes it off again.
+JSONL and the DataFrame keep the true text.
+"""
 from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import IO, Iterable
 
@@ -11,6 +19,18 @@ from .output import atomic_write
 from .records import COLUMNS, Quote
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# a cell a spreadsheet reads as a formula; apostrophes first, so that escaping can be undone exactly
+_FORMULA = re.compile(r"'*\s*[=+\-@]")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell as written to CSV: an apostrophe before anything a spreadsheet would run as a formula."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def spreadsheet_text(cell: str) -> str:
+    """The true text of a CSV cell `spreadsheet_safe` wrote (its inverse)."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
 
 
 def output_format(path: str | Path) -> str:
@@ -41,7 +61,9 @@ class QuoteWriter:
 
 
 def _cell(value: object) -> object:
-    return "" if value is None else value
+    if value is None:
+        return ""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def write_quotes(quotes: Iterable[Quote], path: str | Path) -> int:
@@ -62,7 +84,8 @@ def read_quotes(path: str | Path) -> list[Quote]:
         raise InputError(f"{p}: no such file; run `quotes extract` first")
     with p.open(encoding="utf-8", newline="") as fh:
         if fmt == "csv":
-            rows = list(csv.DictReader(fh))
+            rows = [{k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in r.items()}
+                    for r in csv.DictReader(fh)]
         else:
             rows = [json.loads(line) for line in fh if line.strip()]
     try:

@@ -1,0 +1,64 @@
+"""The quote table's files (`quotes.export`): every CSV cell safe in a spreadsheet, the true text elsewhere."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from quotes.export import read_quotes, spreadsheet_safe, spreadsheet_text, to_dataframe, write_quotes
+from quotes.records import Quote
+
+P = pytest.param
+
+CELLS = [
+    # a formula a spreadsheet would run: an apostrophe makes it text
+    P("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")", id="equals"),
+    P("+1 555 0100", "'+1 555 0100", id="plus"),
+    P("-2 points", "'-2 points", id="minus"),
+    P("@SUM(A1)", "'@SUM(A1)", id="at"),
+    P("\t=1+1", "'\t=1+1", id="after-a-tab"),
+    P("\r=1+1", "'\r=1+1", id="after-a-carriage-return"),
+    P(" \n@x", "' \n@x", id="after-spaces-and-a-line-break"),
+    # a cell that already starts with apostrophes before a formula keeps them all, plus one
+    P("'=1+1", "''=1+1", id="apostrophe-before-a-formula"),
+    # everything else as it is
+    P("We will win,", "We will win,", id="prose"),
+    P("'Tis the season", "'Tis the season", id="leading-apostrophe-prose"),
+    P("x = 1", "x = 1", id="formula-sign-inside"),
+    P("—We will", "—We will", id="a-dash-is-no-minus"),
+    P("", "", id="empty"),
+]
+
+
+@pytest.mark.parametrize("text, cell", CELLS)
+def test_spreadsheet_safe_cells(text: str, cell: str) -> None:
+    assert spreadsheet_safe(text) == cell
+    assert spreadsheet_text(cell) == text
+
+
+ROW = Quote("=cmd|' /C calc'!A0", "q1", 1, 14, "-2 points, not", speaker="@jopark", speaker_mention="+Park",
+            mention_start=20, mention_end=25, cue="said", stance="critical", stance_score=-0.5,
+            stance_cues="=bad", confidence=0.9, rules_version="3")
+
+
+def test_csv_cells_are_safe_and_come_back_true(tmp_path: Path) -> None:
+    out = tmp_path / "q.csv"
+    write_quotes([ROW], out)
+    with out.open(encoding="utf-8", newline="") as fh:
+        (cells,) = list(csv.DictReader(fh))
+    assert {k: cells[k] for k in ("doc_id", "text", "speaker", "speaker_mention", "stance_cues")} == {
+        "doc_id": "'=cmd|' /C calc'!A0", "text": "'-2 points, not", "speaker": "'@jopark",
+        "speaker_mention": "'+Park", "stance_cues": "'=bad"}
+    assert cells["stance_score"] == "-0.5"  # a number is a number
+    assert read_quotes(out) == [ROW]
+
+
+def test_jsonl_and_the_dataframe_keep_the_true_text(tmp_path: Path) -> None:
+    out = tmp_path / "q.jsonl"
+    write_quotes([ROW], out)
+    (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (row["doc_id"], row["text"], row["speaker"]) == (ROW.doc_id, ROW.text, ROW.speaker)
+    frame = to_dataframe([ROW])
+    assert (frame.loc[0, "text"], frame.loc[0, "speaker"]) == (ROW.text, ROW.speaker)
