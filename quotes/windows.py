@@ -18,6 +18,8 @@ from .names import title_case_line
 from .paragraphs import ParagraphIndex
 
 _SENT_END_TOKENS = {".", "!", "?", "…", "...", "?!", "!!"}
+SECTION_CHARS = 4_000  # a paragraph longer than this is read as sections (PolNeAR's longest is 2,573)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 # page furniture that names nobody who speaks: "By Jo Park", "WASHINGTON --", "FLINT, Mich., Oct. 4 (AP) -"
 # "By Jo Park", "By Jo Park and Ann Smith, Associated Press": read in pieces between commas, so that no
 # pattern can try the ways of splitting "and ... and ..." between its parts (that took minutes on a long line)
@@ -71,14 +73,31 @@ class DocLayout:
     def __init__(self, doc: Doc, quotes: list[ScannedQuote]):
         self.doc = doc
         self.text = doc.text  # Doc.text is rebuilt from the tokens at every access: read it once
-        self.paras = doc_paragraphs(doc).spans
-        self._para_starts = [p[0] for p in self.paras]
         # outer spans, marks included, used to keep cue search outside quotes
         self.outer = sorted((q.start - len(q.open_mark), q.end + len(q.close_mark)) for q in quotes if q.depth == 0)
         self._outer_starts = [s for s, _ in self.outer]
         self._outer_ends = sorted(e for _, e in self.outer)
+        self.paras = self._sections(doc_paragraphs(doc).spans)
+        self._para_starts = [p[0] for p in self.paras]
         self._tok_starts = [t.idx for t in doc]
         self.furniture = self._furniture()
+
+    def _sections(self, paras: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The paragraphs, a paragraph of more than SECTION_CHARS cut into sections at sentence ends outside
+        quotes. What looks back "a few paragraphs" (antecedents, continuations) then looks back a bounded
+        stretch of text even in a document that is one endless paragraph; news paragraphs are never so long."""
+        out: list[tuple[int, int]] = []
+        for ps, pe in paras:
+            pos = ps
+            while pe - pos > SECTION_CHARS:
+                cut = next((m for m in _SENTENCE_END.finditer(self.text, pos + SECTION_CHARS, pe)
+                            if not self.in_quote(m.start())), None)
+                if cut is None:
+                    break
+                out.append((pos, cut.start() + len(cut.group().rstrip())))
+                pos = cut.end()
+            out.append((pos, pe))
+        return out
 
     def _last_end(self, after: int, upto: int) -> int:
         """The end of the last quote ending in (after, upto], else `after`."""

@@ -38,3 +38,23 @@ DATELINES = [
 def test_datelines(line: str, expected: str | None) -> None:
     m = _DATELINE.match(line)
     assert (m.group() if m else None) == expected
+
+
+def test_an_endless_paragraph_is_read_in_sections() -> None:
+    """What looks back "a few paragraphs" looks back a bounded stretch even in one endless paragraph;
+    a section ends at a sentence end outside quotes, and news paragraphs are never cut."""
+    import spacy
+
+    from quotes.marks import scan
+    from quotes.windows import SECTION_CHARS, DocLayout
+
+    nlp = spacy.blank("en")
+    sentence = 'Jo Park said "we will win. We will." The harbor opens on Monday. '
+    text = sentence * (3 * SECTION_CHARS // len(sentence))
+    layout = DocLayout(nlp(text), scan(text))
+    assert len(layout.paras) >= 3
+    assert all(pe - ps <= SECTION_CHARS + len(sentence) for ps, pe in layout.paras)
+    assert all(text[pe - 1] == "." and not layout.in_quote(pe - 1) for ps, pe in layout.paras[:-1])
+    assert "".join(text[ps:pe] + " " for ps, pe in layout.paras).rstrip() == text.rstrip()
+    short = "One paragraph. " * 100
+    assert DocLayout(nlp(short), scan(short)).paras == [(0, len(short))]
