@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +27,16 @@ def read_csv(path: Path) -> list[dict]:
 
 def lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def script_env(**extra: str) -> dict[str, str]:
+    """The environment for the console script: it imports this tree's package, not the one installed in editable
+    mode from another checkout (a git worktree shares the virtualenv)."""
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
 
 
 @pytest.fixture
@@ -238,7 +250,7 @@ def test_console_script(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "quotes.csv"
     missing = tmp_path / "missing.txt"
     done = subprocess.run([str(script), "extract", str(folder), str(missing), "-o", str(out)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=script_env())
     assert done.returncode == 2, done.stderr
     assert lines(done.stderr) == [f"Warning: skipped {missing}: no such file or folder; check the path"]
     assert lines(done.stdout)[0] == f"2 quotes from 2 documents written to {out} (1 skipped, see warnings)"
@@ -252,3 +264,171 @@ def test_every_command_is_documented_in_the_readme():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     missing = [name for name in sub.choices if f"quotes {name}" not in readme]
     assert not missing, f"commands missing from README.md: {missing}"
+
+
+# -- output failures: checked before the work, exit 1, one line, nothing left behind ----
+
+def _nothing_written(tmp_path: Path, out: Path, before: set[Path]) -> None:
+    assert not out.is_file() or out in before
+    assert not list(tmp_path.rglob(".*.part")), "a part file was left behind"
+
+
+def _output(kind: str, folder: Path, tmp_path: Path) -> tuple[Path, list[str], str]:
+    """An output path of `kind`, the inputs of the run, and the error it gets."""
+    if kind == "is-a-folder":
+        out = tmp_path / "out.csv"
+        out.mkdir()
+        return out, [str(folder)], f"{out}: is a folder; name a file to write, e.g. {out / 'quotes.csv'}"
+    if kind == "folder-is-a-file":
+        out = folder / "ann.txt" / "out.csv"
+        return out, [str(folder)], f"{out.parent}: is a file, not a folder; choose another output path"
+    if kind == "is-an-input":
+        corpus = tmp_path / "c.csv"
+        corpus.write_text("id,text\nann,One.\n", encoding="utf-8")
+        return corpus, [str(corpus)], f"{corpus}: is also an input; write the output to another file, the input " \
+                                      "stays as it is"
+    if kind == "is-a-file-of-an-input-folder":
+        corpus = folder / "more.csv"
+        corpus.write_text("id,text\nann2,One.\n", encoding="utf-8")
+        return corpus, [str(folder)], f"{corpus}: is also an input; write the output to another file, the input " \
+                                      "stays as it is"
+    raise ValueError(kind)
+
+
+OUTPUTS = ["is-a-folder", "folder-is-a-file", "is-an-input", "is-a-file-of-an-input-folder"]
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_an_unusable_output_fails_before_any_work(kind: str, folder: Path, tmp_path: Path, capsys) -> None:
+    out, inputs, message = _output(kind, folder, tmp_path)
+    before = set(tmp_path.rglob("*"))
+    content = out.read_bytes() if out.is_file() else None
+    assert main(["extract", *inputs, "-o", str(out)]) == 1
+    assert _error_line(capsys) == f"Error: {message}"
+    assert set(tmp_path.rglob("*")) == before
+    if content is not None:
+        assert out.read_bytes() == content  # the input is untouched
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES], ids=["read-only-file-system", "no-permission"])
+def test_an_output_that_cannot_be_created_fails_before_any_work(code: int, folder: Path, tmp_path: Path,
+                                                                monkeypatch, capsys) -> None:
+    """Simulated (the tests may run as root, whom permissions do not stop); the model is never loaded."""
+    from quotes import output, pipeline
+
+    monkeypatch.setattr(output.os, "open", lambda *a, **k: (_ for _ in ()).throw(OSError(code, os.strerror(code))))
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda *a, **k: pytest.fail("the model was loaded"))
+    out = tmp_path / "quotes.csv"
+    assert main(["extract", str(folder), "-o", str(out)]) == 1
+    assert _error_line(capsys).startswith(f"Error: {out}: cannot be written ({os.strerror(code)}; ")
+    _nothing_written(tmp_path, out, set())
+
+
+@pytest.mark.model
+def test_a_full_disk_while_writing_leaves_nothing(folder: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    from quotes import output
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    real_open = open
+    monkeypatch.setattr(output, "open", lambda *a, **k: Full(real_open(*a, **k)), raising=False)
+    out = tmp_path / "quotes.csv"
+    assert main(["extract", str(folder), "-o", str(out)]) == 1
+    assert _error_line(capsys) == (f"Error: {out}: writing failed (No space left on device; the disk is full; free "
+                                   "some space and run again); nothing was written")
+    _nothing_written(tmp_path, out, set())
+
+
+@pytest.mark.model
+def test_a_file_size_limit_stops_the_run_cleanly(folder: Path, tmp_path: Path) -> None:
+    """A real failing write: RLIMIT_FSIZE lets no file grow past 200 bytes, so the row spool fails."""
+    import resource
+
+    script = Path(sys.executable).with_name("quotes")
+    out = tmp_path / "quotes.csv"
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))  # noqa: E731
+    env = script_env(TMPDIR=str(tmp_path))
+    done = subprocess.run([str(script), "extract", str(folder), "-o", str(out)], capture_output=True, text=True,
+                          timeout=300, preexec_fn=limit, env=env)
+    assert done.returncode == 1, done.stderr
+    assert lines(done.stderr) == [f"Error: {tmp_path}: the temporary spool of rows cannot be written (File too "
+                                  "large); free some space there or point TMPDIR to another folder; nothing was "
+                                  "written"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles"]
+
+
+# -- outputs are never read back, inputs never overwritten ----------------------------
+
+@pytest.mark.model
+def test_an_output_inside_the_input_folder_is_never_read_back(folder: Path, capsys) -> None:
+    out = folder / "quotes.csv"
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 0
+    first = out.read_bytes()
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 0  # its own output: silently left out
+    assert out.read_bytes() == first
+    other = folder / "quotes-v2.jsonl"
+    assert main(["extract", str(folder), "-o", str(other), "-q"]) == 2  # another output of ours: named
+    assert lines(capsys.readouterr().err) == [f"Warning: skipped {out}: a quote table written by `quotes`, not a "
+                                              "corpus; keep outputs out of input folders"]
+    assert {json.loads(line)["doc_id"] for line in other.read_text(encoding="utf-8").splitlines()} == {"ann", "jo"}
+
+
+# -- the corpora careless exports make -------------------------------------------------
+
+@pytest.mark.model
+def test_corpus_cases_get_one_warning_each(tmp_path: Path, capsys) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.jsonl").write_text("\n".join([
+        json.dumps({"id": "n-1", "text": "Jo Park spoke.\u2028" + ANN}, ensure_ascii=False),  # U+2028 inside: kept
+        json.dumps({"id": "n-2", "text": 42}),
+        json.dumps({"id": "n-1", "text": JO}),  # another text under an id already used: renamed
+        json.dumps({"id": "n-4", "text": ANN}),
+        json.dumps({"id": "n-4", "text": ANN}),  # the same document twice: read once
+        "{broken",
+    ]) + "\n", encoding="utf-8")
+    good = ANN.strip().replace('"', '""')
+    (d / "b.csv").write_text(f'id,text\nc-1,"He said hi\nc-2,"{good}"\n', encoding="utf-8")  # c-1 never closes
+    (d / "late.txt").write_bytes(ANN.encode() * 300 + b"\x00")
+    out = tmp_path / "quotes.csv"
+    assert main(["extract", str(d), "-o", str(out), "-q"]) == 2
+    assert sorted(lines(capsys.readouterr().err)) == sorted([
+        f"Warning: skipped {d / 'a.jsonl'}:2: record's 'text' is a number, not text; fix the record or name the text "
+        "field with --text-field",
+        f"Warning: {d / 'a.jsonl'}:3: id 'n-1' is already {d / 'a.jsonl'}:1's; its rows are under 'n-1~2'",
+        f"Warning: skipped {d / 'a.jsonl'}:5: same id 'n-4' and text as {d / 'a.jsonl'}:4; annotated once",
+        f"Warning: skipped {d / 'a.jsonl'}:6: not valid JSON (Expecting property name enclosed in double quotes); "
+        "fix or remove the line",
+        f"Warning: skipped {d / 'b.csv'}:row 1: broken quoting from line 2 (',' expected after '\"'): a field opened "
+        "with \" is never closed, or a \" inside a field is not doubled; fix the record",
+        f"Warning: skipped {d / 'late.txt'}: binary file, not text; pass .txt, .jsonl or .csv files",
+    ])
+    rows = read_csv(out)
+    assert [(r["doc_id"], r["speaker"]) for r in rows] == [
+        ("n-1", "Ann Smith"), ("n-1~2", "Jo Park"), ("n-4", "Ann Smith"), ("c-2", "Ann Smith")]
+    assert len({(r["doc_id"], r["quote_id"]) for r in rows}) == len(rows)
+
+
+@pytest.mark.model
+def test_csv_cells_are_safe_in_a_spreadsheet_and_jsonl_is_true(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    text = '"=HYPERLINK(1)," Jo Park said.\n"-5 degrees tonight," said Ann Smith.\n'
+    corpus.write_text(json.dumps({"id": "@doc", "text": text}) + "\n", encoding="utf-8")
+    table, stream = tmp_path / "q.csv", tmp_path / "q.jsonl"
+    assert main(["extract", str(corpus), "-o", str(table), "-q"]) == 0
+    assert main(["extract", str(corpus), "-o", str(stream), "-q"]) == 0
+    cells = read_csv(table)
+    true = [json.loads(line) for line in stream.read_text(encoding="utf-8").splitlines()]
+    assert [(r["doc_id"], r["text"]) for r in cells] == [("'@doc", "'" + t["text"]) for t in true]
+    assert [t["text"][0] for t in true] == ["=", "-"]
