@@ -66,3 +66,29 @@ def test_push_without_a_token_says_what_to_do(tmp_path: Path, monkeypatch, capsy
     assert code == 1
     assert err == ("Error: no API token for http://127.0.0.1:8080: set LABEL_STUDIO_API_KEY to your Label Studio "
                    "token (Account & Settings > Legacy Token), or start the local server with `quotes studio start`\n")
+
+
+def test_export_to_an_unusable_output_writes_nothing(tmp_path: Path, capsys) -> None:
+    pulled = tmp_path / "pulled.json"
+    task = {"id": 1, "data": convert.task_data("jo", TEXT), "annotations": [],
+            "predictions": [{"id": 1, **convert.prediction([ROW], "3")}]}
+    pulled.write_text(json.dumps([task]), encoding="utf-8")
+    out = tmp_path / "corrected.csv"
+    out.mkdir()
+    code, stdout, err = run(capsys, "export", pulled, "-o", out)
+    assert (code, stdout) == (1, "")
+    assert err == f"Error: {out}: is a folder; name a file to write, e.g. {out / 'quotes.csv'}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corrected.csv", "pulled.json"]
+
+
+def test_export_cells_are_safe_in_a_spreadsheet(tmp_path: Path, capsys) -> None:
+    text = '"=SUM(A1:A9) is wrong," Jo Park said.'
+    row = Quote("jo", "q1", 1, 22, text[1:22], speaker="Jo Park", speaker_mention="Jo Park", mention_start=24,
+                mention_end=31, cue="said", rules_version="3")
+    pulled = tmp_path / "pulled.json"
+    task = {"id": 1, "data": convert.task_data("jo", text), "annotations": [],
+            "predictions": [{"id": 1, **convert.prediction([row], "3")}]}
+    pulled.write_text(json.dumps([task]), encoding="utf-8")
+    assert run(capsys, "export", pulled, "-o", tmp_path / "c.csv")[0] == 0
+    with (tmp_path / "c.csv").open(encoding="utf-8", newline="") as fh:
+        assert [r["text"] for r in csv.DictReader(fh)] == ["'=SUM(A1:A9) is wrong,"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import json
 from pathlib import Path
 
 import httpx
@@ -253,6 +254,26 @@ def test_a_changed_document_becomes_a_new_task(studio_env: LocalServer, tmp_path
     assert run(capsys, "pull", "--project", "changed", "-o", pulled)[0] == 0
     assert run(capsys, "export", pulled, "-o", table)[0] == 0
     assert [r["speaker"] for r in read_csv(table).values()] == ["Ann Smith", "Jo Park"]  # the newest text
+
+
+def test_two_documents_with_one_id_become_two_tasks_with_their_own_quotes(studio_env: LocalServer, tmp_path: Path,
+                                                                          capsys) -> None:
+    corpus = tmp_path / "dup.jsonl"
+    texts = ('"The pier is finally open," said Ann Smith.\n',
+             'Jo Park spoke on Monday.\n"We waited years for this pier," she said.\n')
+    corpus.write_text("".join(json.dumps({"id": "pier", "text": t}) + "\n" for t in texts), encoding="utf-8")
+    code, out, err = run(capsys, "push", corpus, "--project", "dup-ids", "--label-config", CONFIG)
+    assert code == 2, err
+    assert err == f"Warning: {corpus}:2: id 'pier' is already {corpus}:1's; its rows are under 'pier~2'\n"
+    assert "2 task(s) imported, 0 already there" in out
+    studio = studio_for(studio_env)
+    assert sorted(k[0] for k in keys(studio, sync.find_project(studio, "dup-ids").id)) == ["pier", "pier~2"]
+
+    pulled, table = tmp_path / "dup.json", tmp_path / "dup.csv"
+    assert run(capsys, "pull", "--project", "dup-ids", "-o", pulled)[0] == 0
+    assert run(capsys, "export", pulled, "-o", table)[0] == 0
+    rows = read_csv(table)
+    assert sorted((doc, r["speaker"]) for (doc, _), r in rows.items()) == [("pier", "Ann Smith"), ("pier~2", "Jo Park")]
 
 
 def test_an_interrupted_push_completes_without_duplicates(studio_env: LocalServer, seed_items) -> None:
