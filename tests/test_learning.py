@@ -307,6 +307,31 @@ def test_a_bad_corrections_file_is_a_one_line_error(tmp_path: Path, capsys, name
     assert not out.exists()
 
 
+def _unusable_output(kind: str, export: Path, tmp_path: Path) -> tuple[Path, str]:
+    if kind == "is-a-folder":
+        out = tmp_path / "rules.yaml"
+        out.mkdir()
+        return out, f"{out}: is a folder; name a file to write, e.g. {out / 'quotes.csv'}"
+    if kind == "missing-folder":
+        out = tmp_path / "nowhere" / "rules.yaml"
+        return out, f"{out.parent}: output folder does not exist; create it first"
+    if kind == "is-the-corrections":
+        return export, f"{export}: is also an input; write the output to another file, the input stays as it is"
+    rules = tmp_path / "current.yaml"
+    rules.write_bytes(default_rules_path().read_bytes())
+    return rules, f"{rules}: is also an input; write the output to another file, the input stays as it is"
+
+
+@pytest.mark.parametrize("kind", ["is-a-folder", "missing-folder", "is-the-corrections", "is-the-rules"])
+def test_an_unusable_output_fails_before_the_learning(kind: str, tmp_path: Path, export: Path, capsys) -> None:
+    out, message = _unusable_output(kind, export, tmp_path)
+    before = {p: p.read_bytes() for p in (export, out) if p.is_file()}
+    argv = ["learn", export, "-o", out] + (["--rules", out] if kind == "is-the-rules" else [])
+    code, stdout, err = run(capsys, *argv)
+    assert (code, stdout, err) == (1, "", f"Error: {message}\n")  # no table printed: nothing was learned
+    assert {p: p.read_bytes() for p in before} == before
+
+
 CONTINUED = {  # with no cue it knows, the machine gives the second quote to the previous speaker
     "ferry": ('The ferry company faced questions at a public meeting on Friday.\n\n'
               '"Fares will stay the same this year," Jo Park said.\n\n'

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 
 from ..errors import InputError
+from ..output import check_output
 from ..rules import Rules, _plain, load_rules
 from .corrections import CorrectionFile, load_corrections
 from .crossval import FIGURES, Scores, cross_validate, score_together
@@ -119,10 +119,9 @@ def run(args: argparse.Namespace) -> int:
         return run_curve(args)
     if not args.output:
         raise InputError("no output: give the new rules' file with -o NEW (or ask for --curve)")
-    out = Path(args.output)
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: output folder does not exist; create it first")
     parts = _parts(args.only)
+    # before the learning, which takes minutes: a folder, a missing folder, no permission, or one of the inputs
+    out = check_output(args.output, [*args.corrections, *([args.rules] if args.rules else [])])
     rules = load_rules(args.rules)
     docs, files = _corrections(args)
     bench = Workbench(docs, args.model)
