@@ -432,3 +432,18 @@ def test_csv_cells_are_safe_in_a_spreadsheet_and_jsonl_is_true(tmp_path: Path) -
     true = [json.loads(line) for line in stream.read_text(encoding="utf-8").splitlines()]
     assert [(r["doc_id"], r["text"]) for r in cells] == [("'@doc", "'" + t["text"]) for t in true]
     assert [t["text"][0] for t in true] == ["=", "-"]
+
+
+@pytest.mark.model
+def test_a_document_past_the_model_limit_is_skipped_and_named(folder: Path, tmp_path: Path, capsys) -> None:
+    import quotes
+
+    huge = "A word. " * 125_000 + "x"  # 1,000,001 characters: one past the model's limit
+    (folder / "huge.txt").write_text(huge, encoding="utf-8")
+    out = tmp_path / "quotes.csv"
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 2
+    assert lines(capsys.readouterr().err) == [
+        f"Warning: skipped {folder / 'huge.txt'}: longer than 1,000,000 characters; split it into parts"]
+    assert [r["doc_id"] for r in read_csv(out)] == ["ann", "jo"]
+    with pytest.raises(quotes.QuotesError, match="longer than 1,000,000 characters; split it into parts"):
+        quotes.extract(huge)
