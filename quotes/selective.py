@@ -73,7 +73,7 @@ def plan(text: str, index: ParagraphIndex, quotes: list[ScannedQuote], cue_forms
     pronoun_before = PRONOUN_BEFORE if pronoun_before is None else pronoun_before
     spans = index.spans
     if not spans:
-        return [(0, len(text), False)] if text else []
+        return [(0, len(text), False)]  # an empty text too: every document comes out of the model
     n = len(spans)
     full = [False] * n
     near = [False] * n  # within verb_reach paragraphs before a quote

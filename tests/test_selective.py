@@ -55,6 +55,8 @@ def test_a_pronoun_beside_a_quote_reaches_further_back() -> None:
 def test_a_document_without_quotes_or_verbs_is_one_name_only_region() -> None:
     text = "The sky was grey.\n\nIt rained on Mary Smith."
     assert plan(text, ParagraphIndex(text), scan(text), frozenset()) == [(0, len(text), False)]
+    for empty in ("", "  \n\n "):  # still one piece: a document the model never sees would never come out
+        assert plan(empty, ParagraphIndex(empty), [], frozenset()) == [(0, len(empty), False)]
 
 
 FILLER = "The harbour was quiet that morning, and the boats stayed in."
