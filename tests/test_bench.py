@@ -48,3 +48,24 @@ def test_bench_refuses_bad_sizes(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["bench", "--stress", "--sizes", "20k"])
     assert "not a comma-separated list of lengths" in capsys.readouterr().err
+
+
+@pytest.mark.model
+def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys) -> None:
+    (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n', encoding="utf-8")
+    (tmp_path / "jo.txt").write_text("Jo Park runs the harbour.\n\nIt rained.\n\n\"We won,\" Park said.\n", encoding="utf-8")
+    assert main(["bench", str(tmp_path), "--stream", "2", "--scale", "2,4", "--repeat", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    ratio = r"\s+[\d.]+\s+[\d.]+\s+[\d.]+x"
+    head = next(line for line in out if line.startswith("CPU (user+sys) and wall time; ratio of CPU to the raw parse"))
+    table = out[out.index(head) + 2:][:3]
+    assert re.fullmatch(r"  raw parse list\(nlp\.pipe\(texts\)\)" + ratio + r"\s*", table[0])
+    assert re.fullmatch(r"  extract \(selective\)" + ratio + r"\s+\d+", table[1])
+    assert re.fullmatch(r"  extract --full-parse" + ratio + r"\s+\d+", table[2])
+    components = {line.split()[0] for line in out[out.index("CPU per component (s; share of the run's CPU):") + 2:]
+                  if line.startswith("  ") and "%" in line}
+    assert {"tok2vec", "parser", "ner", "quote_attributor"} <= components
+    assert any(re.fullmatch(r"  speaker merge, extract \(selective\): [\d.]+ s", line) for line in out)
+    assert any(re.fullmatch(r"Peak resident memory so far: \d+ MB .*", line) for line in out)
+    scale = out[out.index(next(line for line in out if line.startswith("Extract (selective) over growing"))) + 2:][:2]
+    assert [int(row.split()[0]) for row in scale] == [2, 4]
