@@ -62,10 +62,11 @@ def annotate_task(items: list[Item], settings: Settings) -> list[Annotated | Ski
                                                           settings.unit)
             annotator.nlp  # noqa: B018 - load it now, once
         docs = [item for item in items if isinstance(item, Document)]
-        done: dict[str, Annotated | Skipped] = {}
+        done: dict[str, deque[Annotated | Skipped]] = {}  # by origin: `annotate` may name a skip early
         for result in annotator.annotate(docs):
-            done[result.origin if isinstance(result, Skipped) else result.document.origin] = result
-    return [item if isinstance(item, Skipped) else _light(done[item.origin]) for item in items]
+            done.setdefault(result.origin if isinstance(result, Skipped) else result.document.origin,
+                            deque()).append(result)
+    return [item if isinstance(item, Skipped) else _light(done[item.origin].popleft()) for item in items]
 
 
 def _light(result: Annotated | Skipped) -> Annotated | Skipped:
