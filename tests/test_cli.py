@@ -183,7 +183,7 @@ def _error_line(capsys) -> str:
 def test_bad_output_suffix(folder: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "quotes.xlsx"
     assert main(["extract", str(folder), "-o", str(out)]) == 1
-    assert _error_line(capsys) == f"Error: {out}: unknown output format; name the file .csv or .jsonl"
+    assert _error_line(capsys) == f"Error: {out}: unknown output format; name the file .csv, .jsonl or .parquet"
     assert not out.exists()
 
 

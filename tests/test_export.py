@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from quotes.export import read_quotes, spreadsheet_safe, spreadsheet_text, to_dataframe, write_quotes
-from quotes.records import Quote
+from quotes.records import COLUMNS, Quote
 
 P = pytest.param
 
@@ -62,3 +62,19 @@ def test_jsonl_and_the_dataframe_keep_the_true_text(tmp_path: Path) -> None:
     assert (row["doc_id"], row["text"], row["speaker"]) == (ROW.doc_id, ROW.text, ROW.speaker)
     frame = to_dataframe([ROW])
     assert (frame.loc[0, "text"], frame.loc[0, "speaker"]) == (ROW.text, ROW.speaker)
+
+
+def test_parquet_keeps_the_true_text_typed_and_nulls(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "q.parquet"
+    bare = Quote("d2", "q1", 0, 4, "Yes.")  # no speaker, no mention: null offsets
+    assert write_quotes([ROW, bare], out) == 2
+    assert read_quotes(out) == [ROW, bare]
+    table = pq.read_table(out)
+    assert table.column_names == COLUMNS
+    assert {c: str(table.schema.field(c).type) for c in ("doc_id", "start", "mention_start", "confidence")} == {
+        "doc_id": "string", "start": "int64", "mention_start": "int64", "confidence": "double"}
+    assert table.column("text").to_pylist() == [ROW.text, "Yes."]
+    assert table.column("mention_start").to_pylist()[1] is None
+    assert not list(tmp_path.glob(".*.part"))

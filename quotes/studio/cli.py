@@ -180,7 +180,7 @@ def pull_run(args: argparse.Namespace) -> int:
 
 def export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("export", metavar="FILE.json", help="a full JSON export written by `quotes pull`")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="corrected quote table, .csv or .jsonl")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="corrected quote table, .csv, .jsonl or .parquet")
 
 
 def read_export(path: Path) -> list:

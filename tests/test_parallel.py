@@ -1,0 +1,132 @@
+"""Worker processes, a Dask cluster and Parquet output give the rows of one process, byte for byte."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quotes.cli import main
+from quotes.corpus import Document, read_corpus
+from quotes.export import read_quotes
+from quotes.parallel import Settings, annotate_in_pool
+from quotes.pipeline import Annotated, Annotator
+from quotes.records import COLUMNS
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The five seed articles (two tasks of workers) and two files that are skipped."""
+    d = tmp_path_factory.mktemp("corpus")
+    for f in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(f, d / f.name)
+    (d / "empty.txt").write_text("", encoding="utf-8")
+    (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    return d
+
+
+def _extract(corpus: Path, out: Path, capsys, *flags: str) -> tuple[int, bytes, list[str]]:
+    code = main(["extract", str(corpus), "-o", str(out), "-q", *flags])
+    warnings = sorted(line for line in capsys.readouterr().err.splitlines() if line.strip())
+    return code, out.read_bytes(), warnings
+
+
+@pytest.fixture(scope="module")
+def one_worker(corpus: Path, tmp_path_factory) -> tuple[int, bytes, list[str]]:
+    out = tmp_path_factory.mktemp("one") / "quotes.csv"
+    code = main(["extract", str(corpus), "-o", str(out), "-q", "--workers", "1"])
+    return code, out.read_bytes(), []
+
+
+@pytest.mark.model
+def test_two_workers_write_the_rows_and_warnings_of_one(corpus: Path, tmp_path: Path, capsys) -> None:
+    one = _extract(corpus, tmp_path / "one.csv", capsys, "--workers", "1")
+    two = _extract(corpus, tmp_path / "two.csv", capsys, "--workers", "2")
+    assert one[0] == two[0] == 2  # the two bad files are skipped, named, and cost nobody their rows
+    assert two[1] == one[1]
+    assert two[2] == one[2]
+    assert [w for w in one[2] if "skipped" in w] == [
+        f"Warning: skipped {corpus / 'binary.txt'}: binary file, not text; pass .txt, .jsonl or .csv files",
+        f"Warning: skipped {corpus / 'empty.txt'}: empty file; nothing to annotate"]
+    assert one[1].count(b"\n") > 20
+
+
+@pytest.mark.model
+def test_the_pool_annotates_in_workers_in_input_order(corpus: Path) -> None:
+    """Results of workers come without the text (it never travels back), in the order of the corpus."""
+    here = Annotator()
+    results = list(annotate_in_pool(read_corpus([corpus]), Settings(None, None, 16, "segment"), 2, here))
+    docs = [r for r in results if isinstance(r, Annotated)]
+    assert [r.document.doc_id for r in docs] == [d.doc_id for d in read_corpus([corpus]) if isinstance(d, Document)]
+    assert all(r.document.text == "" for r in docs)
+    assert here._nlp is None  # the main process never loaded the model
+    single = [r for r in here.annotate(read_corpus([corpus])) if isinstance(r, Annotated)]
+    assert [[q.to_row() for q in r.quotes] for r in docs] == [[q.to_row() for q in r.quotes] for r in single]
+    assert [r.names for r in docs] == [r.names for r in single]
+
+
+@pytest.mark.model
+def test_a_local_dask_cluster_writes_the_rows_of_one_process(corpus: Path, one_worker, tmp_path: Path,
+                                                             capsys) -> None:
+    code, rows, warnings = _extract(corpus, tmp_path / "dask.csv", capsys, "--workers", "2", "--dask")
+    assert code == one_worker[0] == 2
+    assert rows == one_worker[1]
+    assert [w for w in warnings if "skipped" in w] == [
+        f"Warning: skipped {corpus / 'binary.txt'}: binary file, not text; pass .txt, .jsonl or .csv files",
+        f"Warning: skipped {corpus / 'empty.txt'}: empty file; nothing to annotate"]
+
+
+@pytest.mark.model
+def test_parquet_holds_the_csv_table(corpus: Path, one_worker, tmp_path: Path) -> None:
+    import pandas as pd
+
+    table, csv_out = tmp_path / "quotes.parquet", tmp_path / "quotes.csv"
+    csv_out.write_bytes(one_worker[1])
+    assert main(["extract", str(corpus), "-o", str(table), "-q", "--workers", "1"]) == 2
+    assert read_quotes(table) == read_quotes(csv_out)
+    frame = pd.read_parquet(table)
+    assert list(frame.columns) == COLUMNS
+    assert {c: str(frame[c].dtype) for c in ("start", "confidence", "stance_score")} == {
+        "start": "int64", "confidence": "float64", "stance_score": "float64"}
+    assert frame["mention_start"].isna().sum() == sum(q.mention_start is None for q in read_quotes(csv_out))
+
+
+def test_a_file_that_is_not_parquet_is_one_error(tmp_path: Path, capsys) -> None:
+    junk = tmp_path / "quotes.parquet"
+    junk.write_text("doc_id,quote_id\n", encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        read_quotes(junk)
+    assert type(caught.value).__name__ == "InputError"
+    assert str(caught.value).startswith(f"{junk}: not a Parquet file (")
+
+
+def test_a_path_after_dask_is_no_address(corpus: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "quotes.csv"
+    assert main(["extract", "-o", str(out), "--dask", str(corpus)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"Error: --dask {corpus}: not a scheduler address (tcp://host:8786); write the paths before --dask, or "
+        "--dask=local for a local cluster"]
+    assert not out.exists()
+
+
+def test_no_scheduler_at_the_address_is_one_error(corpus: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "quotes.csv"
+    assert main(["extract", str(corpus), "-o", str(out), "--dask", "tcp://127.0.0.1:9"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("Error: --dask tcp://127.0.0.1:9: no Dask scheduler answers there")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_workers_must_be_a_positive_number(value: str, corpus: Path, tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["extract", str(corpus), "-o", str(tmp_path / "q.csv"), "--workers", value])
+    assert "is not a number of processes; give 1 or more" in capsys.readouterr().err
+
+
+def test_no_path_is_one_error(tmp_path: Path, capsys) -> None:
+    assert main(["extract", "-o", str(tmp_path / "q.csv")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "Error: no PATH to annotate; name text files, folders or JSONL/CSV corpora: quotes extract PATH... -o OUT"]
