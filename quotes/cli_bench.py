@@ -6,7 +6,7 @@ linear growth shows as a flat column.
 
 Speed: CPU (user+sys) and wall time of the raw parse (`list(nlp.pipe(texts))`,
 the whole model) and of what `quotes extract` does with selective parsing and
-with --full-parse, their ratios to the raw parse, CPU per component
+with the full parse (the default), their ratios to the raw parse, CPU per component
 (`bench_timing`) and peak memory; with `--scale`, extract's CPU per document
 and peak memory over growing corpora (linear time shows as a flat column). Memory: resident memory sampled while a long stream of documents
 (the inputs cycled) goes through `Annotator.annotate`; flat memory means the
@@ -190,7 +190,7 @@ def _peak_rss_mb() -> float:
 
 def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat: int = 1):
     """CPU and wall time of the raw parse (`list(nlp.pipe(texts))`, the whole model) and of the extract path
-    with selective parsing and with --full-parse, their ratios to the raw parse, CPU per component, the
+    with selective parsing (--selective) and with the full parse, their ratios to the raw parse, CPU per component, the
     merge, peak memory. Yielded as measured."""
     import spacy
 
@@ -202,7 +202,7 @@ def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat
     raw = spacy.load(model or DEFAULT_MODEL)
     runs = {"raw parse": wrap_pipeline(raw)}
     annotators = {}
-    for label, full in (("extract (selective)", False), ("extract --full-parse", True)):
+    for label, full in (("extract (selective)", False), ("extract (full parse)", True)):
         annotators[label] = Annotator(model=model, batch_size=batch_size, full_parse=full)
         runs[label] = wrap_pipeline(annotators[label].nlp)
     list(raw.pipe(texts[:2]))  # warm up: the first documents pay for lazy set-up

@@ -40,7 +40,7 @@ class Settings:
     model: str | None
     batch_size: int
     unit: str
-    full_parse: bool = False
+    full_parse: bool = True
 
 
 class Pending(Protocol):

@@ -61,7 +61,7 @@ def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys)
     table = out[out.index(head) + 2:][:3]
     assert re.fullmatch(r"  raw parse list\(nlp\.pipe\(texts\)\)" + ratio + r"\s*", table[0])
     assert re.fullmatch(r"  extract \(selective\)" + ratio + r"\s+\d+", table[1])
-    assert re.fullmatch(r"  extract --full-parse" + ratio + r"\s+\d+", table[2])
+    assert re.fullmatch(r"  extract \(full parse\)" + ratio + r"\s+\d+", table[2])
     components = {line.split()[0] for line in out[out.index("CPU per component (s; share of the run's CPU):") + 2:]
                   if line.startswith("  ") and "%" in line}
     assert {"tok2vec", "parser", "ner", "quote_attributor"} <= components

@@ -74,7 +74,7 @@ HEADLINE = "\n\n".join(["Park Says Pier Will Open", "By Ann Lee", "Jo Park opene
 def annotators():
     from quotes.pipeline import Annotator
 
-    return Annotator(), Annotator(full_parse=True)
+    return Annotator(full_parse=False), Annotator()
 
 
 @pytest.mark.model
@@ -113,14 +113,14 @@ def test_selective_and_full_parse_give_the_same_rows_on_the_seeds(annotators) ->
 
 
 @pytest.mark.model
-def test_full_parse_turns_it_off(annotators, tmp_path: Path) -> None:
+def test_selective_is_a_flag_and_the_full_parse_the_default(annotators, tmp_path: Path) -> None:
     from quotes.cli import main
 
     _, full = annotators
     assert all(piece[-1] for piece in full._cuts(FAR_NAME, ParagraphIndex(FAR_NAME)))
     (tmp_path / "far.txt").write_text(FAR_NAME, encoding="utf-8")
     outs = []
-    for flag in ([], ["--full-parse"]):
+    for flag in ([], ["--selective"]):
         out = tmp_path / f"out{len(outs)}.csv"
         assert main(["extract", str(tmp_path / "far.txt"), "-o", str(out), "-q", *flag]) == 0
         outs.append(out.read_text(encoding="utf-8"))
