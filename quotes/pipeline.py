@@ -77,7 +77,7 @@ class Annotator:
         self.model = model
         self.unit = unit
         self.batch_size = batch_size
-        # selective parsing (the default): the whole model only near quotes, names everywhere (`selective`)
+        # selective parsing (off by default): the whole model only near quotes, names everywhere (`selective`)
         self.full_parse = full_parse
         self._cue_forms = selective.verb_forms(self.rules.cue_verbs)
         self._first_names = frozenset(self.rules.first_names)

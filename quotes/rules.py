@@ -24,6 +24,7 @@ from .errors import RulesError
 from .rules_shape import check_shape
 
 DEFAULT_RULES = "rules.yaml"
+SEED_RULES = "rules-seed.yaml"  # the hand-made rules `make rules` learns the shipped ones from
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,10 @@ def _yaml() -> YAML:
 
 def default_rules_path() -> Path:
     return Path(str(resources.files("quotes") / "data" / DEFAULT_RULES))
+
+
+def seed_rules_path() -> Path:
+    return default_rules_path().with_name(SEED_RULES)
 
 
 def load_rules(path: str | Path | None = None) -> Rules:

@@ -247,8 +247,7 @@ def feature_values(span: Span | None, rules: StanceRules, names=FEATURE_NAMES) -
     span = span[:] if isinstance(span, Doc) else span
     matcher = _Matcher(span, rules)
     matcher.hits()
-    known = matcher.seed_covered | matcher.negators_used
-    return {name: FEATURES[name](span, known) for name in names}
+    return {name: FEATURES[name](span, matcher.known) for name in names}
 
 
 # -- matching --------------------------------------------------------------
@@ -283,6 +282,11 @@ class _Matcher:
         self.mods = sorted(rules.modifiers.items(), key=lambda m: -len(m[0]))
         self.seed_covered: set[int] = set()  # doc token indices a hand-made cue matched
         self.negators_used: set[int] = set()  # doc token indices of the words that negated a hand-made cue
+
+    @property
+    def known(self) -> set[int]:
+        """The words the whole-quote features leave to the hand-made cues: those cues' words and negators."""
+        return self.seed_covered | self.negators_used
 
     def text(self, first: Token, last: Token) -> str:
         return first.doc[first.i:last.i + 1].text
@@ -399,7 +403,7 @@ def cue_hits(span: Span | Doc | None, cue_lemma: str | None, rules: StanceRules)
     for label, w in rules.cue_verb_prior.get((cue_lemma or "").lower(), {}).items():
         hits.append(CueHit(label, w, f"cue verb '{cue_lemma}' ({label} {_num(w)})"))
     if rules.features and matcher is not None:
-        known = matcher.seed_covered | matcher.negators_used
+        known = matcher.known
         for name in rules.features:
             value, seen = FEATURES[name](span, known)
             for label, w in rules.features.get(name, {}).items():

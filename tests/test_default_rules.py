@@ -15,9 +15,9 @@ from quotes.learning.cli import stamp
 from quotes.learning.corrections import load_corrections
 from quotes.learning.learner import learn
 from quotes.learning.workbench import Workbench
-from quotes.rules import _plain, default_rules_path, load_rules
+from quotes.rules import _plain, default_rules_path, load_rules, seed_rules_path
 
-SEED = default_rules_path().with_name("rules-seed.yaml")
+SEED = seed_rules_path()
 POLNEAR = Path(__file__).resolve().parents[1] / ".." / "shared" / "polnear"
 LEARNED = ("stance",)  # the only part of the rules the shipped file learns
 

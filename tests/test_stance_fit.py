@@ -12,7 +12,7 @@ import spacy
 import yaml
 
 from quotes.learning.stance_fit import StanceExample, refit_stance
-from quotes.rules import default_rules_path, parse_rules
+from quotes.rules import parse_rules, seed_rules_path
 from quotes.stance import classify
 
 pytestmark = pytest.mark.model
@@ -40,7 +40,7 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def data():
-    return yaml.safe_load(default_rules_path().with_name("rules-seed.yaml").read_text(encoding="utf-8"))  # hand-made
+    return yaml.safe_load(seed_rules_path().read_text(encoding="utf-8"))  # hand-made
 
 
 def example(nlp, text: str, label: str, doc_id: str, cue: str | None = None) -> StanceExample:
