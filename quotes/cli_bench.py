@@ -247,7 +247,8 @@ def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat
 
 def scale_lines(annotator, docs: list[Document], sizes):
     """Extract CPU time per document and peak memory for growing corpora: a flat column is linear time."""
-    yield "Extract (selective) over growing corpora (the inputs cycled; CPU time; resident and peak memory):"
+    parse = "full parse" if annotator.full_parse else "selective"
+    yield f"Extract ({parse}) over growing corpora (the inputs cycled; CPU time; resident and peak memory):"
     yield f"  {'documents':>9s} {'CPU s':>8s} {'ms/doc':>8s} {'RSS MB':>8s} {'peak MB':>8s}"
     _extract(annotator, docs[:2])
     for n in sizes:

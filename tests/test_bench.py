@@ -67,5 +67,5 @@ def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys)
     assert {"tok2vec", "parser", "ner", "quote_attributor"} <= components
     assert any(re.fullmatch(r"  speaker merge, extract \(selective\): [\d.]+ s", line) for line in out)
     assert any(re.fullmatch(r"Peak resident memory so far: \d+ MB .*", line) for line in out)
-    scale = out[out.index(next(line for line in out if line.startswith("Extract (selective) over growing"))) + 2:][:2]
+    scale = out[out.index(next(line for line in out if line.startswith("Extract (full parse) over growing"))) + 2:][:2]
     assert [int(row.split()[0]) for row in scale] == [2, 4]
