@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from quotes.cli import main
-from quotes.cli_bench import MERGE_SIZES, synthetic_names
+from quotes.cli.bench import MERGE_SIZES, synthetic_names
 
 
 def test_synthetic_names_are_deterministic_and_distinct() -> None:

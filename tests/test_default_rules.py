@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from quotes.learning.cli import stamp
+from quotes.cli.learn import stamp
 from quotes.learning.corrections import load_corrections
 from quotes.learning.learner import learn
 from quotes.learning.workbench import Workbench

@@ -28,7 +28,7 @@ import yaml
 from quotes.cli import main
 from quotes.evaluate import GoldQuote
 from quotes.learning.corrections import CorrectedDoc, load_corrections
-from quotes.learning.cli import next_version
+from quotes.cli.learn import next_version
 from quotes.learning.crossval import FIGURES, Scores
 from quotes.learning.learner import learn
 from quotes.learning.workbench import Workbench

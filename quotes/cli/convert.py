@@ -5,8 +5,9 @@ import argparse
 import json
 from pathlib import Path
 
-from .convert_gold import convert
-from .errors import InputError
+from ..convert_gold import convert
+from ..errors import InputError
+from .status import EXIT_OK
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,7 +18,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK
 
     folder, out = Path(args.brat), Path(args.output)
     if not folder.is_dir():

@@ -14,8 +14,9 @@ from pathlib import Path
 from ..errors import InputError, StudioError
 from ..export import output_format, write_quotes
 from ..output import atomic_write, check_output
-from . import labelconfig, settings
-from .server import LABEL_STUDIO_SPEC, LocalServer, install, installed_version, probe
+from ..studio import labelconfig, settings
+from ..studio.server import LABEL_STUDIO_SPEC, LocalServer, install, installed_version, probe
+from .status import EXIT_OK, EXIT_SKIPPED, warn
 
 
 # -- quotes studio ----------------------------------------------------------
@@ -126,11 +127,10 @@ def push_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def push_run(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, EXIT_SKIPPED, warn
     from ..corpus import Document, read_corpus
     from ..pipeline import Annotator, annotate_corpus
-    from .adapter import Studio
-    from .sync import build_items, push
+    from ..studio.adapter import Studio
+    from ..studio.sync import build_items, push
 
     annotator = Annotator(args.rules, args.model, unit=args.unit)
     labels = labelconfig.stance_labels(annotator.rules)
@@ -166,8 +166,8 @@ def pull_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def pull_run(args: argparse.Namespace) -> int:
-    from .adapter import Studio
-    from .sync import pull
+    from ..studio.adapter import Studio
+    from ..studio.sync import pull
 
     out = check_output(args.output)
     studio = Studio(settings.client_connection())
@@ -197,7 +197,7 @@ def read_export(path: Path) -> list:
 
 
 def export_run(args: argparse.Namespace) -> int:
-    from .convert import export_rows, latest_completed
+    from ..studio.convert import export_rows, latest_completed
 
     source, out = Path(args.export), Path(args.output)
     output_format(out)

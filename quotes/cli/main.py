@@ -10,26 +10,17 @@ import argparse
 import sys
 from typing import Callable, Sequence
 
-from .errors import QuotesError
-
-EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
+from ..errors import QuotesError
+from .status import EXIT_ERROR, EXIT_OK
 
 # each command module registers (name, help, add_arguments, run)
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 
 def _commands() -> list[Command]:
-    from . import cli_bench, cli_convert, cli_eval, cli_extract
-    commands = [*cli_extract.COMMANDS, *cli_eval.COMMANDS, *cli_bench.COMMANDS, *cli_convert.COMMANDS]
-    for optional in ("quotes.studio.cli", "quotes.learning.cli"):
-        try:
-            module = __import__(optional, fromlist=["COMMANDS"])
-        except ModuleNotFoundError as exc:
-            if exc.name and optional.startswith(exc.name):
-                continue
-            raise
-        commands.extend(module.COMMANDS)
-    return commands
+    from . import bench, convert, evaluate, extract, learn, studio
+    return [*extract.COMMANDS, *evaluate.COMMANDS, *bench.COMMANDS, *convert.COMMANDS, *studio.COMMANDS,
+            *learn.COMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,12 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
     return __version__
-
-
-def warn(message: str) -> None:
-    print(f"Warning: {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,15 +16,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from .dask_run import LOCAL
-from .corpus import CORPUS_SUFFIXES, Skipped, is_quote_table, read_corpus
-from .errors import InputError, OutputError
-from .export import BINARY, QuoteWriter, output_format
-from .output import atomic_write, check_output
-from .merge import SpeakerMerger
-from .pipeline import Annotated, Annotator
-from .records import Quote
-from .registry import Registry
+from ..dask_run import LOCAL
+from ..corpus import CORPUS_SUFFIXES, Skipped, is_quote_table, read_corpus
+from ..errors import InputError, OutputError
+from ..export import BINARY, QuoteWriter, output_format
+from ..output import atomic_write, check_output
+from ..merge import SpeakerMerger
+from ..pipeline import Annotated, Annotator
+from ..records import Quote
+from ..registry import Registry
+from .status import EXIT_OK, EXIT_SKIPPED, warn
 
 SUMMARY_TOP = 10
 
@@ -78,7 +79,7 @@ def _dask_address(value: str | None) -> str | None:
 
 def _results(args: argparse.Namespace, annotator: Annotator, items) -> Iterator[Annotated | Skipped]:
     """Each document's annotation in input order: here, on worker processes, or on a Dask cluster."""
-    from .parallel import Settings, annotate_in_pool
+    from ..parallel import Settings, annotate_in_pool
 
     address = _dask_address(args.dask)
     workers = args.workers or os.cpu_count() or 1
@@ -88,7 +89,7 @@ def _results(args: argparse.Namespace, annotator: Annotator, items) -> Iterator[
     settings = Settings(rules, args.model, args.batch_size, args.unit, not args.selective)
     if address is None:
         return annotate_in_pool(items, settings, workers, annotator)
-    from .dask_run import annotate_on_dask
+    from ..dask_run import annotate_on_dask
 
     return annotate_on_dask(items, settings, address, workers)
 
@@ -162,7 +163,6 @@ class _Spool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, EXIT_SKIPPED, warn
 
     _dask_address(args.dask)
     if not args.paths:
