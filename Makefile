@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out/quotes.csv
 STUDIO := .studio
 
-.PHONY: setup run test studio rules clean
+.PHONY: setup run test studio browser rules clean
 
 $(BIN)/quotes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,17 @@ $(STUDIO)/venv/bin/label-studio: $(BIN)/quotes
 
 studio: $(STUDIO)/venv/bin/label-studio
 
-test: setup studio
+# Browser tests (the report, the annotation screen) drive Debian's Chromium through Playwright:
+# Playwright's own browser download is not reachable here. Needs root or sudo on a fresh machine.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq chromium >/dev/null || \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); \
+	else sudo apt-get install -y -qq chromium >/dev/null; fi
+
+browser: $(CHROMIUM)
+
+test: setup studio browser
 	$(BIN)/python -m pytest -q
 
 # The shipped rules (quotes/data/rules.yaml): the hand-made rules-seed.yaml with stance learned from the
