@@ -195,6 +195,20 @@ def test_without_texts_each_article_lists_its_quotes(tmp_path: Path) -> None:
                      html, re.S)
 
 
+def test_a_table_without_quotes_is_a_page_without_charts(tmp_path: Path) -> None:
+    table = tmp_path / "q.csv"
+    table.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "d.txt").write_text("Nobody said anything.\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    report = build_report(table, out, texts=[texts])
+    html = out.read_text(encoding="utf-8")
+    assert (report.quotes, report.articles, report.warnings) == (0, 1, [])
+    assert "The table holds no quotes." in html and "<script" not in html
+    assert '<article id="a1"><h3>d</h3>' in html and "Nobody said anything." in html
+
+
 BAD_TABLES = {
     "corpus.csv": ("id,text\n1,Some text.\n", "a corpus of texts goes to --texts"),
     "broken.jsonl": ('{"doc_id": "d", "quote_id"\n', "broken.jsonl:1: not valid JSON"),

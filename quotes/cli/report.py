@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         warn(message)
     if not args.quiet:
         png = f"; main chart in {args.png}" if args.png else ""
-        print(f"Wrote {args.output} ({report.size / 1e6:.1f} MB): {report.quotes} quotes, {report.articles} "
+        size = f"{report.size / 1e6:.1f} MB" if report.size >= 1e6 else f"{report.size / 1e3:.0f} kB"
+        print(f"Wrote {args.output} ({size}): {report.quotes} quotes, {report.articles} "
               f"articles, {report.speakers} speakers{png}")
     return EXIT_SKIPPED if report.warnings else EXIT_OK
 

@@ -120,9 +120,10 @@ def _speakers(page: Page, classes: dict[str, str], anchors: dict[str, str]) -> s
     named = sum(1 for s in page.speakers if s.name != NO_SPEAKER)
     shown = min(page.top, named)
     rest = f"; the other {_plural(named - shown, 'speaker')} as one bar" if named > shown else ""
+    nobody = ", then the quotes with no speaker" if len(page.speakers) > named else ""
     intro = (f'<p class="note">Quotes per speaker, coloured by stance: the {_plural(shown, "most quoted speaker")}'
-             f"{rest}, then the quotes with no speaker. A speaker's name links to their first quote, an article "
-             "to the article.</p>") if page.quotes else '<p class="note">The table holds no quotes.</p>'
+             f"{rest}{nobody}. A speaker's name links to their first quote, an article to the article.</p>"
+             if page.quotes else '<p class="note">The table holds no quotes.</p>')
     return f'<section id="speakers"><h2>Who is quoted</h2>{intro}{_chart(page, "speakers")}{table}</section>'
 
 

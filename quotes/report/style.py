@@ -24,7 +24,8 @@ td.docs { font-size: 13px; max-width: 420px; }
 article { border-top: 1px solid #ddd; margin-top: 20px; }
 .text { white-space: pre-wrap; overflow-wrap: break-word; max-width: 760px; font-size: 15px; }
 mark.q { background: var(--tint); border-bottom: 2px solid var(--c); padding: 0 1px; color: inherit; }
-:target, mark.q:target { outline: 2px solid #1f5fa8; }
+article:target h3 { background: #eef4fb; }
+mark.q:target { outline: 2px solid #1f5fa8; }
 ol.quotes li { margin: 4px 0; }
 .who { color: #555; font-size: 13px; }
 .unplaced { color: #7a2a1a; font-size: 14px; }
