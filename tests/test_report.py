@@ -120,6 +120,23 @@ def test_quote_columns_are_never_corpus_columns() -> None:
     assert date_column(frame(rows)) is None and outlet_column(frame(rows)) is None
 
 
+def test_csv_jsonl_and_parquet_tables_read_alike(tmp_path: Path) -> None:
+    from quotes.export import write_quotes
+    from quotes.records import Quote
+
+    doc = '"=1+1," said Jo Park. "Fine," she added.'
+    quotes = [Quote.from_row(quote("d", "q1", "=1+1,", doc, mention_start=9, mention_end=16)),
+              Quote.from_row(quote("d", "q2", "Fine,", doc, confidence="", speaker=""))]
+    frames = []
+    for suffix in (".csv", ".jsonl", ".parquet"):
+        write_quotes(quotes, tmp_path / f"q{suffix}")
+        frames.append(read_table(tmp_path / f"q{suffix}"))
+    for other in frames[1:]:
+        pd.testing.assert_frame_equal(frames[0], other, check_dtype=False)
+    assert frames[0]["text"].tolist() == ["=1+1,", "Fine,"]  # the CSV's spreadsheet apostrophe taken off
+    assert frames[0]["start"].tolist() == [1, doc.index("Fine,")]
+
+
 # -- the page -----------------------------------------------------------------------
 
 def test_every_text_from_the_table_is_escaped(tmp_path: Path) -> None:
