@@ -219,9 +219,11 @@ def test_a_table_without_quotes_is_a_page_without_charts(tmp_path: Path) -> None
     texts.mkdir()
     (texts / "d.txt").write_text("Nobody said anything.\n", encoding="utf-8")
     out = tmp_path / "report.html"
-    report = build_report(table, out, texts=[texts])
+    report = build_report(table, out, texts=[texts], png=tmp_path / "chart.png")
     html = out.read_text(encoding="utf-8")
-    assert (report.quotes, report.articles, report.warnings) == (0, 1, [])
+    assert (report.quotes, report.articles) == (0, 1)
+    assert report.warnings == [f"{tmp_path / 'chart.png'}: not written; the table has no quotes to chart"]
+    assert not (tmp_path / "chart.png").exists()
     assert "The table holds no quotes." in html and "<script" not in html
     assert '<article id="a1"><h3>d</h3>' in html and "Nobody said anything." in html
 

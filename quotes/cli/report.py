@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     for message in report.warnings:
         warn(message)
     if not args.quiet:
-        png = f"; main chart in {args.png}" if args.png else ""
+        png = f"; main chart in {args.png}" if args.png and report.quotes else ""
         size = f"{report.size / 1e6:.1f} MB" if report.size >= 1e6 else f"{report.size / 1e3:.0f} kB"
         print(f"Wrote {args.output} ({size}): {report.quotes} quotes, {report.articles} "
               f"articles, {report.speakers} speakers{png}")

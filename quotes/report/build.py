@@ -13,7 +13,7 @@ from ..corpus import Skipped, read_corpus
 from ..errors import InputError
 from ..output import atomic_write, check_output
 from . import charts, columns, data, vega
-from .articles import place_quotes
+from .articles import Placement, place_quotes
 from .html import Chart, Page, render
 from .table import read_table
 
@@ -68,7 +68,9 @@ def build_report(table: str | Path, output: str | Path, texts: Sequence[str | Pa
     page, main = _page(Path(table).name, frame, placement, top)
     page.warnings = warnings
     html = render(page)
-    if png is not None and main is not None:  # the PNG first: a page is never left without its chart
+    if png is not None and main is None:
+        warnings.append(f"{png}: not written; the table has no quotes to chart")
+    elif png is not None:  # first: when it fails, the run has written nothing
         with atomic_write(png, binary=True) as fh:
             fh.write(vega.to_png(main))
     with atomic_write(output, newline="\n") as fh:
@@ -77,7 +79,8 @@ def build_report(table: str | Path, output: str | Path, texts: Sequence[str | Pa
     return Report(len(frame), len(placement.articles), named, len(html.encode("utf-8")), warnings)
 
 
-def _placement_warnings(table, frame: pd.DataFrame, placement, documents) -> list[str]:
+def _placement_warnings(table: str | Path, frame: pd.DataFrame, placement: Placement,
+                        documents: dict[str, str] | None) -> list[str]:
     if documents is None:
         return []
     out = []
@@ -92,7 +95,7 @@ def _placement_warnings(table, frame: pd.DataFrame, placement, documents) -> lis
     return out
 
 
-def _page(source: str, frame: pd.DataFrame, placement, top: int) -> tuple[Page, dict | None]:
+def _page(source: str, frame: pd.DataFrame, placement: Placement, top: int) -> tuple[Page, dict | None]:
     from .. import __version__
 
     labels = data.stance_labels(frame)
