@@ -74,7 +74,7 @@ def test_speakers_past_top_are_one_others_bar_and_no_quote_is_lost() -> None:
 
 
 def test_speaker_ties_rank_by_name_so_the_chart_is_the_same_every_run() -> None:
-    rows = [quote("d", "q1", "x", speaker="Bo"), quote("d", "q2", "x", speaker="Al"), quote("d", "q3", "x", speaker="Cy")]
+    rows = [quote("d", f"q{i}", "x", speaker=name) for i, name in enumerate(["Bo", "Al", "Cy"])]
     bars = speaker_stances(frame(rows), top=2).drop_duplicates("speaker").sort_values("rank")["speaker"].tolist()
     assert bars == ["Al", "Bo", others_label(1)]
 

@@ -140,7 +140,8 @@ def _kinds(page: Page, anchors: dict[str, str]) -> str:
         links = "".join(f'<li><a href="#{quote_anchor(anchors[r["doc_id"]], r["quote_id"])}">'
                         f'{escape(r["speaker"] or NO_SPEAKER)}</a>: “{escape(_short(r["text"]))}”</li>'
                         for r in page.check)
-        check += f"<details><summary>the {_plural(len(page.check), 'quote')} to check</summary><ul>{links}</ul></details>"
+        check += (f"<details><summary>the {_plural(len(page.check), 'quote')} to check</summary>"
+                  f"<ul>{links}</ul></details>")
     return (f'<section id="kinds"><h2>Kinds of speaker</h2><div class="row">{_chart(page, "kinds")}{table}</div>'
             f"{check}</section>")
 
