@@ -18,9 +18,9 @@ Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[a
 
 
 def _commands() -> list[Command]:
-    from . import bench, convert, evaluate, extract, learn, studio
+    from . import bench, convert, evaluate, extract, learn, report, studio
     return [*extract.COMMANDS, *evaluate.COMMANDS, *bench.COMMANDS, *convert.COMMANDS, *studio.COMMANDS,
-            *learn.COMMANDS]
+            *learn.COMMANDS, *report.COMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:

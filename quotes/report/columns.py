@@ -1,0 +1,117 @@
+"""Corpus columns of a quote table (any column `records.COLUMNS` does not name): which one holds a date, which
+an outlet, and the stance of the quotes over time or per outlet (pure)."""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from ..records import COLUMNS
+from .data import others_label, stance_labels
+
+# names a corpus gives the day an article came out, and the paper or site that published it, most telling first
+DATE_NAMES = ("date", "published", "published_at", "publication_date", "publish_date", "pub_date", "pubdate",
+              "date_published", "datetime", "timestamp", "time", "created_at", "created", "day")
+OUTLET_NAMES = ("outlet", "source", "publication", "publisher", "site", "website", "newspaper", "paper",
+                "media", "media_outlet", "news_source", "channel", "domain", "feed")
+URL_NAMES = ("url", "link", "article_url", "source_url")
+# a column is read as dates when most of its filled cells are dates (a stray "n/a" does not disqualify it)
+DATE_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class Column:
+    """A corpus column the report uses: its name, how it was read, and each row's value ("" / NaT if none)."""
+
+    name: str
+    how: str  # what the page says of it
+    values: pd.Series
+
+
+def corpus_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in COLUMNS]
+
+
+def _by_name(frame: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
+    lower = {c.strip().lower(): c for c in reversed(corpus_columns(frame))}
+    return [lower[n] for n in names if n in lower]
+
+
+def date_column(frame: pd.DataFrame) -> Column | None:
+    """The first date-like corpus column whose cells are mostly dates, parsed (NaT where a cell is not)."""
+    for name in _by_name(frame, DATE_NAMES):
+        cells = frame[name].astype(str).str.strip()
+        filled = cells[cells != ""]
+        if filled.empty:
+            continue
+        with warnings.catch_warnings():  # pandas warns when it has to guess a format; guessing is the point
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(cells.where(cells != ""), errors="coerce", utc=True, format="mixed")
+        if parsed.notna().sum() >= DATE_SHARE * len(filled):
+            return Column(name, f"dates from column `{name}`", parsed.dt.tz_localize(None))
+    return None
+
+
+def outlet_column(frame: pd.DataFrame) -> Column | None:
+    """The first outlet-like corpus column with values; else the host of a URL column ("www." taken off)."""
+    for name in _by_name(frame, OUTLET_NAMES):
+        cells = frame[name].astype(str).str.strip()
+        if (cells != "").any():
+            return Column(name, f"outlets from column `{name}`", cells)
+    for name in _by_name(frame, URL_NAMES):
+        hosts = frame[name].astype(str).str.strip().map(_host)
+        if (hosts != "").any():
+            return Column(name, f"outlets from the host names in column `{name}`", hosts)
+    return None
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def period_unit(dates: pd.Series) -> str:
+    """Days for a span of six weeks or less, then weeks, months for up to three years, else years: bars wide
+    enough to see, a few dozen at most."""
+    span = (dates.max() - dates.min()).days if dates.notna().any() else 0
+    return "day" if span <= 45 else "week" if span <= 200 else "month" if span <= 3 * 366 else "year"
+
+
+# weeks start on Sunday, as Vega-Lite's `week` time unit does
+_PERIOD_FREQ = {"day": "D", "week": "W-SAT", "month": "M", "year": "Y"}
+
+
+def stance_over_time(frame: pd.DataFrame, dates: pd.Series) -> tuple[pd.DataFrame, str, int]:
+    """Quotes per period and stance (columns period: the first day of the period as YYYY-MM-DD, stance, quotes,
+    stance_rank; in time order), the unit, and how many quotes had no date and were left out."""
+    known = dates.notna()
+    unit = period_unit(dates[known])
+    periods = dates[known].dt.to_period(_PERIOD_FREQ[unit]).dt.start_time.dt.strftime("%Y-%m-%d")
+    counts = (pd.DataFrame({"period": periods, "stance": frame.loc[known, "stance"]})
+              .groupby(["period", "stance"]).size().rename("quotes").reset_index())
+    order = {label: i for i, label in enumerate(stance_labels(frame))}
+    counts["stance_rank"] = counts["stance"].map(order)
+    return counts.sort_values(["period", "stance_rank"]).reset_index(drop=True), unit, int((~known).sum())
+
+
+def stance_per_outlet(frame: pd.DataFrame, outlets: pd.Series, top: int) -> tuple[pd.DataFrame, int]:
+    """Quotes per outlet and stance for the `top` outlets with most quotes, the rest as one "others" bar
+    (columns outlet, stance, quotes, total, rank, stance_rank), and how many quotes had no outlet."""
+    known = outlets != ""
+    totals = outlets[known].value_counts()
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    kept = {name: rank for rank, (name, _) in enumerate(ranked[:top])}
+    rest = len(ranked) - len(kept)
+    bar = outlets[known].map(lambda o: o if o in kept else others_label(rest, "outlet"))
+    counts = (pd.DataFrame({"outlet": bar, "stance": frame.loc[known, "stance"]})
+              .groupby(["outlet", "stance"], sort=False).size().rename("quotes").reset_index())
+    counts["total"] = counts.groupby("outlet")["quotes"].transform("sum")
+    counts["rank"] = counts["outlet"].map(lambda o: kept.get(o, len(kept)))
+    order = {label: i for i, label in enumerate(stance_labels(frame))}
+    counts["stance_rank"] = counts["stance"].map(order)
+    return counts.sort_values(["rank", "stance_rank"], kind="stable").reset_index(drop=True), int((~known).sum())
