@@ -7,7 +7,9 @@ convention spreadsheets show as plain text; `read_quotes` takes it off again.
 JSONL, Parquet and the DataFrame keep the true text. Parquet (pyarrow, imported
 only for it) has the CSV's columns, typed: offsets int64 (null for no mention),
 scores float64, the rest strings; rows go out in row groups, so memory stays
-bounded however long the table.
+bounded however long the table. A table may have more columns than the
+standard ones (`extra`: a corpus's fields), all strings, null where a row has
+none.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import csv
 import json
 import re
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO, Iterable, Sequence
 
 from .errors import InputError
 from .output import atomic_write
@@ -40,50 +42,56 @@ def spreadsheet_text(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
 
 
-def output_format(path: str | Path) -> str:
-    fmt = FORMATS.get(Path(path).suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown output format; name the file .csv, .jsonl or .parquet")
-    return fmt
+def output_format(path: str | Path, fmt: str | None = None) -> str:
+    """The format of an output: `fmt` when given (csv, jsonl, parquet), else the one its name ends in."""
+    if fmt is not None:
+        if fmt not in FORMATS.values():
+            raise InputError(f"--format {fmt}: unknown output format; give csv, jsonl or parquet")
+        return fmt
+    found = FORMATS.get(Path(path).suffix.lower())
+    if found is None:
+        raise InputError(f"{path}: unknown output format; name the file .csv, .jsonl or .parquet (or give --format)")
+    return found
 
 
-def parquet_schema():
+def parquet_schema(extra: Sequence[str] = ()):
     import pyarrow as pa
 
     def kind(column: str):
         return pa.int64() if column in _INTEGERS else pa.float64() if column in _FLOATS else pa.string()
 
-    return pa.schema([(c, kind(c)) for c in COLUMNS])
+    return pa.schema([(c, kind(c)) for c in COLUMNS] + [(c, pa.string()) for c in extra])
 
 
 class QuoteWriter:
     """Streams quote rows to a CSV or JSONL file (a text stream), header first, or to a Parquet file (a byte
-    stream); `close` writes what is buffered (Parquet)."""
+    stream); `close` writes what is buffered (Parquet). `extra`: columns after the standard ones (strings)."""
 
-    def __init__(self, stream: IO, fmt: str):
+    def __init__(self, stream: IO, fmt: str, extra: Sequence[str] = ()):
         self.fmt = fmt
         self.stream = stream
         self.count = 0
+        self.columns = COLUMNS + [c for c in extra if c not in COLUMNS]
         if fmt == "csv":
-            self._csv = csv.DictWriter(stream, fieldnames=COLUMNS, extrasaction="ignore")
+            self._csv = csv.DictWriter(stream, fieldnames=self.columns, extrasaction="ignore")
             self._csv.writeheader()
         elif fmt == "parquet":
             import pyarrow.parquet as pq
 
-            self._schema = parquet_schema()
+            self._schema = parquet_schema(self.columns[len(COLUMNS):])
             self._parquet = pq.ParquetWriter(stream, self._schema)
             self._rows: list[dict] = []
 
     def write(self, quote: Quote | dict) -> None:
         row = quote.to_row() if isinstance(quote, Quote) else quote
         if self.fmt == "csv":
-            self._csv.writerow({k: _cell(row.get(k)) for k in COLUMNS})
+            self._csv.writerow({k: _cell(row.get(k)) for k in self.columns})
         elif self.fmt == "parquet":
-            self._rows.append({k: row.get(k) for k in COLUMNS})
+            self._rows.append({k: row.get(k) for k in self.columns})
             if len(self._rows) >= ROW_GROUP:
                 self._flush()
         else:
-            self.stream.write(json.dumps({k: row.get(k) for k in COLUMNS}, ensure_ascii=False) + "\n")
+            self.stream.write(json.dumps({k: row.get(k) for k in self.columns}, ensure_ascii=False) + "\n")
         self.count += 1
 
     def _flush(self) -> None:
@@ -148,8 +156,10 @@ def _parquet_rows(path: Path) -> list[dict]:
                          "expected a quote table written by `quotes extract -o FILE.parquet`") from None
 
 
-def to_dataframe(quotes: Iterable[Quote]):
-    """The quote table as a pandas DataFrame with the export's columns."""
+def to_dataframe(quotes: Iterable[Quote | dict], extra: Sequence[str] = ()):
+    """The quote table as a pandas DataFrame with the export's columns (and `extra` ones, strings or None)."""
     import pandas as pd
 
-    return pd.DataFrame([q.to_row() for q in quotes], columns=COLUMNS)
+    columns = COLUMNS + [c for c in extra if c not in COLUMNS]
+    rows = [q.to_row() if isinstance(q, Quote) else q for q in quotes]
+    return pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)

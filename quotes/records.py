@@ -1,8 +1,9 @@
-"""The quote table: one row per quote, shared by CSV, JSONL and the DataFrame."""
+"""The quote table: one row per quote, shared by CSV, JSONL, Parquet and the DataFrame; after its standard
+columns come the fields of corpus records (`corpus_columns`)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 # Column order of every export (CSV, JSONL, DataFrame); the README documents it.
 COLUMNS = [
@@ -10,6 +11,27 @@ COLUMNS = [
     "speaker", "speaker_kind", "speaker_mention", "mention_start", "mention_end",
     "cue", "stance", "stance_score", "stance_cues", "confidence", "rules_version",
 ]
+# a corpus field named like one of the columns above (or like a field already placed) gets this before its name
+CORPUS_PREFIX = "corpus_"
+
+
+def corpus_columns(names: Iterable[str], taken: Iterable[str] = COLUMNS) -> dict[str, str]:
+    """Each corpus field's column in the quote table, in the order given: the field's own name, or that name
+    with `CORPUS_PREFIX` before it (as often as it takes) when a column of that name is already there."""
+    used = set(taken)
+    out: dict[str, str] = {}
+    for name in names:
+        column = name
+        while column in used:
+            column = CORPUS_PREFIX + column
+        used.add(column)
+        out[name] = column
+    return out
+
+
+def with_fields(row: dict[str, Any], fields: Mapping[str, str | None], columns: Mapping[str, str]) -> dict[str, Any]:
+    """A quote's row with its document's corpus fields under their `columns` (None where the document has none)."""
+    return {**row, **{column: fields.get(name) for name, column in columns.items()}}
 
 
 @dataclass

@@ -18,10 +18,10 @@ ANN = '"The pier is finally open," said Ann Smith.\n'
 JO = 'Jo Park spoke on Monday.\n"We will finish the bridge by spring," she said.\n'
 
 
-def read_csv(path: Path) -> list[dict]:
+def read_csv(path: Path, extra: tuple[str, ...] = ()) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
+        assert reader.fieldnames == COLUMNS + list(extra)
         return list(reader)
 
 
@@ -84,8 +84,9 @@ def test_extract_jsonl_corpus(tmp_path: Path, capsys) -> None:
     out = tmp_path / "quotes.jsonl"
     assert main(["extract", str(corpus), "-o", str(out), "-q"]) == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert all(list(r) == COLUMNS for r in rows)
-    assert [(r["doc_id"], r["speaker"]) for r in rows] == [("n-1", "Ann Smith"), ("n-2", "Jo Park")]
+    assert all(list(r) == COLUMNS + ["outlet"] for r in rows)  # a record's other fields: columns after ours
+    assert [(r["doc_id"], r["speaker"], r["outlet"]) for r in rows] == [("n-1", "Ann Smith", "Courier"),
+                                                                         ("n-2", "Jo Park", None)]
     assert isinstance(rows[0]["start"], int)
     assert capsys.readouterr().out == ""  # --quiet: no summary
 
@@ -100,10 +101,11 @@ def test_extract_csv_corpus(tmp_path: Path) -> None:
         writer.writerow(["c-2", "Gazette", JO])
     out = tmp_path / "quotes.csv"
     assert main(["extract", str(corpus), "-o", str(out), "-q"]) == 0
-    assert [(r["doc_id"], r["speaker"]) for r in read_csv(out)] == [("c-1", "Ann Smith"), ("c-2", "Jo Park")]
+    assert [(r["doc_id"], r["speaker"], r["outlet"]) for r in read_csv(out, ("outlet",))] == [
+        ("c-1", "Ann Smith", "Courier"), ("c-2", "Jo Park", "Gazette")]
 
 
-# -- runs that skip some inputs: exit 2, one warning line each, the rest written ----
+# -- runs that skip some inputs: exit 3, one warning line each, the rest written ----
 
 def _bad_input(kind: str, d: Path) -> Path:
     path = d / f"{kind}.txt"
@@ -130,7 +132,7 @@ SKIPPED = [
 def test_bad_input_is_skipped_and_named(kind: str, reason: str, folder: Path, tmp_path: Path, capsys) -> None:
     bad = _bad_input(kind, tmp_path)
     out = tmp_path / "quotes.csv"
-    assert main(["extract", str(folder), str(bad), "-o", str(out)]) == 2
+    assert main(["extract", str(folder), str(bad), "-o", str(out)]) == 3
     assert [r["doc_id"] for r in read_csv(out)] == ["ann", "jo"]
     captured = capsys.readouterr()
     assert lines(captured.err) == [f"Warning: skipped {bad}: {reason}"]
@@ -142,7 +144,7 @@ def test_bad_files_inside_a_folder(folder: Path, tmp_path: Path, capsys) -> None
     for kind in ("empty", "binary", "latin1"):
         _bad_input(kind, folder)
     out = tmp_path / "quotes.csv"
-    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 2
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 3
     assert sorted({r["doc_id"] for r in read_csv(out)}) == ["ann", "jo"]
     warnings = lines(capsys.readouterr().err)
     assert len(warnings) == 3
@@ -161,7 +163,7 @@ def test_bad_records_of_a_corpus_are_skipped(tmp_path: Path, capsys) -> None:
         json.dumps({"id": "n-4", "text": JO}),
     ]) + "\n", encoding="utf-8")
     out = tmp_path / "quotes.csv"
-    assert main(["extract", str(corpus), "-o", str(out), "-q"]) == 2
+    assert main(["extract", str(corpus), "-o", str(out), "-q"]) == 3
     assert [r["doc_id"] for r in read_csv(out)] == ["n-1", "n-4"]
     warnings = lines(capsys.readouterr().err)
     assert len(warnings) == 2
@@ -183,7 +185,8 @@ def _error_line(capsys) -> str:
 def test_bad_output_suffix(folder: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "quotes.xlsx"
     assert main(["extract", str(folder), "-o", str(out)]) == 1
-    assert _error_line(capsys) == f"Error: {out}: unknown output format; name the file .csv, .jsonl or .parquet"
+    assert _error_line(capsys) == (f"Error: {out}: unknown output format; name the file .csv, .jsonl or .parquet "
+                                   "(or give --format)")
     assert not out.exists()
 
 
@@ -236,9 +239,10 @@ def test_missing_rules_file(folder: Path, tmp_path: Path, capsys) -> None:
     assert _error_line(capsys) == f"Error: {rules}: rules file not found; pass an existing file to --rules"
 
 
-def test_no_command_prints_help_and_fails(capsys) -> None:
-    assert main([]) == 1
-    assert "extract" in capsys.readouterr().out
+def test_no_command_prints_help_and_is_a_usage_error(capsys) -> None:
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "extract" in captured.err
 
 
 # -- the installed console script -------------------------------------------------
@@ -251,7 +255,7 @@ def test_console_script(folder: Path, tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     done = subprocess.run([str(script), "extract", str(folder), str(missing), "-o", str(out)],
                           capture_output=True, text=True, timeout=300, env=script_env())
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == 3, done.stderr
     assert lines(done.stderr) == [f"Warning: skipped {missing}: no such file or folder; check the path"]
     assert lines(done.stdout)[0] == f"2 quotes from 2 documents written to {out} (1 skipped, see warnings)"
     assert [r["speaker"] for r in read_csv(out)] == ["Ann Smith", "Jo Park"]
@@ -378,7 +382,7 @@ def test_an_output_inside_the_input_folder_is_never_read_back(folder: Path, caps
     assert main(["extract", str(folder), "-o", str(out), "-q"]) == 0  # its own output: silently left out
     assert out.read_bytes() == first
     other = folder / "quotes-v2.jsonl"
-    assert main(["extract", str(folder), "-o", str(other), "-q"]) == 2  # another output of ours: named
+    assert main(["extract", str(folder), "-o", str(other), "-q"]) == 3  # another output of ours: named
     assert lines(capsys.readouterr().err) == [f"Warning: skipped {out}: a quote table written by `quotes`, not a "
                                               "corpus; keep outputs out of input folders"]
     assert {json.loads(line)["doc_id"] for line in other.read_text(encoding="utf-8").splitlines()} == {"ann", "jo"}
@@ -402,7 +406,7 @@ def test_corpus_cases_get_one_warning_each(tmp_path: Path, capsys) -> None:
     (d / "b.csv").write_text(f'id,text\nc-1,"He said hi\nc-2,"{good}"\n', encoding="utf-8")  # c-1 never closes
     (d / "late.txt").write_bytes(ANN.encode() * 300 + b"\x00")
     out = tmp_path / "quotes.csv"
-    assert main(["extract", str(d), "-o", str(out), "-q"]) == 2
+    assert main(["extract", str(d), "-o", str(out), "-q"]) == 3
     assert sorted(lines(capsys.readouterr().err)) == sorted([
         f"Warning: skipped {d / 'a.jsonl'}:2: record's 'text' is a number, not text; fix the record or name the text "
         "field with --text-field",
@@ -441,9 +445,47 @@ def test_a_document_past_the_model_limit_is_skipped_and_named(folder: Path, tmp_
     huge = "A word. " * 125_000 + "x"  # 1,000,001 characters: one past the model's limit
     (folder / "huge.txt").write_text(huge, encoding="utf-8")
     out = tmp_path / "quotes.csv"
-    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 2
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 3
     assert lines(capsys.readouterr().err) == [
         f"Warning: skipped {folder / 'huge.txt'}: longer than 1,000,000 characters; split it into parts"]
     assert [r["doc_id"] for r in read_csv(out)] == ["ann", "jo"]
     with pytest.raises(quotes.QuotesError, match="longer than 1,000,000 characters; split it into parts"):
         quotes.extract(huge)
+
+
+# -- the command line explains itself; its statuses do not collide ----------------------
+
+def _actions(parser, path: str = "quotes"):
+    """Every action of the parser and of its subcommands, with where it is."""
+    import argparse
+
+    for action in parser._actions:
+        yield path, action
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                yield f"{path} {choice.dest}", choice
+            for name, sub in action.choices.items():
+                yield from _actions(sub, f"{path} {name}")
+
+
+def test_every_command_and_option_has_help() -> None:
+    from quotes.cli import build_parser
+
+    actions = list(_actions(build_parser()))
+    assert len(actions) > 80  # every command's options were walked, not only the top level's
+    missing = [f"{where}: {'/'.join(a.option_strings) or a.dest}" for where, a in actions
+               if not (a.help or "").strip()]
+    assert not missing, f"actions without help text: {missing}"
+
+
+def test_exit_statuses_do_not_collide(folder: Path, tmp_path: Path, capsys) -> None:
+    """0 done, 1 error, 2 usage (argparse's own and options that do not go together), 3 done with warnings."""
+    from quotes.cli.status import EXIT_ERROR, EXIT_OK, EXIT_USAGE, EXIT_WARNINGS
+
+    assert len({EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_WARNINGS}) == 4
+    with pytest.raises(SystemExit) as usage:
+        main(["extract", str(folder)])  # no -o
+    assert usage.value.code == EXIT_USAGE == 2
+    assert "the following arguments are required: -o/--output" in capsys.readouterr().err
+    assert main(["learn", str(tmp_path / "c.json"), "--curve", "-o", str(tmp_path / "r.yaml")]) == EXIT_USAGE
+    assert _error_line(capsys) == "Error: --curve writes no rules: drop -o, or drop --curve to learn the rules"

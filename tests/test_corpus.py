@@ -137,3 +137,95 @@ def test_quote_tables_are_never_read_as_corpora(tmp_path: Path) -> None:
                                            "input folders"}
     assert [Path(i.origin).name for i in read_corpus([tmp_path], exclude=[tmp_path / "quotes.csv"])] == [
         "quotes.jsonl", "story.txt"]
+
+
+# -- a record's other fields travel with its document ------------------------------------
+
+def _fields(path: Path, **kw) -> list[tuple[str, dict]]:
+    return [(d.doc_id, dict(d.fields)) for d in read_corpus([path], **kw) if isinstance(d, Document)]
+
+
+def test_jsonl_fields_are_kept_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(_jsonl(
+        {"id": "a", "text": "One.", "date": "2024-01-02", "tags": ["x", "ü"], "meta": {"n": 1}, "page": 3,
+         "score": 0.5, "paid": True, "editor": None},
+        {"doc_id": "b", "body": "Two.", "text": "", "url": "http://b"},
+    ), encoding="utf-8")
+    assert _fields(path) == [
+        ("a", {"date": "2024-01-02", "tags": '["x", "ü"]', "meta": '{"n": 1}', "page": "3", "score": "0.5",
+               "paid": "true", "editor": None}),
+        # the id and text are the fields that gave them (doc_id, body); an empty `text` is just another field
+        ("b", {"text": "", "url": "http://b"}),
+    ]
+
+
+def test_csv_fields_are_kept_and_text_files_have_none(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("outlet,id,text,date\nCourier,a,One.,\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("Two.", encoding="utf-8")
+    assert _fields(tmp_path) == [("a", {"outlet": "Courier", "date": ""}), ("d", {})]
+
+
+@pytest.mark.parametrize("keep, expected", [
+    (None, {"date": "d1", "outlet": "o1", "url": "u1"}),
+    (("url", "date", "absent"), {"date": "d1", "url": "u1"}),
+    ((), {}),
+], ids=["all-by-default", "chosen", "none"])
+def test_keep_chooses_the_fields(keep, expected: dict, tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(_jsonl({"id": "a", "text": "One.", "date": "d1", "outlet": "o1", "url": "u1"}), encoding="utf-8")
+    assert _fields(path, keep=keep) == [("a", expected)]
+
+
+def test_a_renamed_document_keeps_its_fields_and_a_broken_field_costs_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(_jsonl({"id": "a", "text": "One.", "n": "1"}, {"id": "a", "text": "Two.", "n": "2"},
+                           '{"id": "c", "text": "Three.", "by": "Jo \\ud800 Park"}'), encoding="utf-8")
+    assert _fields(path) == [("a", {"n": "1"}), ("a~2", {"n": "2"}), ("c", {"by": "Jo \ufffd Park"})]
+
+
+def test_records_in_memory_read_like_a_corpus() -> None:
+    from quotes.corpus import read_records
+
+    items = list(read_records([{"id": "a", "text": "One.", "outlet": "o"}, {"text": "Two."}, {"id": "c"}]))
+    assert [(i.doc_id, i.origin, dict(i.fields)) for i in items[:2]] == [("a", "records[0]", {"outlet": "o"}),
+                                                                        ("1", "records[1]", {})]
+    assert str(items[2]) == "records[2]: record has no 'text' field with text; name it with --text-field"
+
+
+def test_a_folder_is_searched_for_txt_jsonl_and_csv_only(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(_jsonl({"id": "b", "text": "Two."}), encoding="utf-8")
+    (tmp_path / "c.CSV").write_text("id,text\nc,Three.\n", encoding="utf-8")
+    for name in ("notes.md", "meta.json", "quotes.parquet", "old.text", "more.ndjson", "README"):
+        (tmp_path / name).write_text('{"id": "x", "text": "Never read."}\n', encoding="utf-8")
+    assert [(i.doc_id, Path(i.origin).name) for i in read_corpus([tmp_path])] == [
+        ("a", "a.txt"), ("b", "b.jsonl:1"), ("c", "c.CSV:row 1")]
+    # a file named on the command line is read whatever its name: as JSONL, CSV, or else as text
+    named = [(i.doc_id, i.text) for i in read_corpus([tmp_path / "notes.md", tmp_path / "more.ndjson"])]
+    assert named == [("notes", '{"id": "x", "text": "Never read."}\n'), ("x", "Never read.")]
+
+
+def test_skipped_inputs_say_what_kind_they_are(tmp_path: Path) -> None:
+    (tmp_path / "e.txt").write_bytes(b"")
+    (tmp_path / "c.jsonl").write_text(_jsonl("{bad", {"id": "n", "text": 5}), encoding="utf-8")
+    kinds = [(Path(i.origin).name, i.kind) for i in read_corpus([tmp_path, tmp_path / "missing"])]
+    assert kinds == [("c.jsonl:1", "lines that are not JSON"), ("c.jsonl:2", "records whose text is no text"),
+                     ("e.txt", "empty files"), ("missing", "missing paths")]
+
+
+COLUMN_NAMES = [
+    P(["date", "url"], {"date": "date", "url": "url"}, id="their-own-names"),
+    P(["speaker", "text", "date"], {"speaker": "corpus_speaker", "text": "corpus_text", "date": "date"},
+      id="standard-names-prefixed"),
+    P(["corpus_speaker", "speaker"], {"corpus_speaker": "corpus_speaker", "speaker": "corpus_corpus_speaker"},
+      id="prefixed-until-free"),
+]
+
+
+@pytest.mark.parametrize("fields, columns", COLUMN_NAMES)
+def test_corpus_columns(fields: list[str], columns: dict) -> None:
+    from quotes.records import corpus_columns
+
+    assert corpus_columns(fields) == columns
+    assert list(corpus_columns(fields)) == fields  # in the order given

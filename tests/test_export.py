@@ -78,3 +78,47 @@ def test_parquet_keeps_the_true_text_typed_and_nulls(tmp_path: Path) -> None:
     assert table.column("text").to_pylist() == [ROW.text, "Yes."]
     assert table.column("mention_start").to_pylist()[1] is None
     assert not list(tmp_path.glob(".*.part"))
+
+
+def _with_corpus_columns(fmt: str, path: Path) -> None:
+    from quotes.export import QuoteWriter
+
+    with path.open("wb" if fmt == "parquet" else "w", **({} if fmt == "parquet" else
+                                                         {"encoding": "utf-8", "newline": ""})) as fh:
+        writer = QuoteWriter(fh, fmt, ["outlet", "corpus_text"])
+        writer.write({**ROW.to_row(), "outlet": "=Courier", "corpus_text": "[1, 2]"})
+        writer.write({**Quote("d2", "q1", 0, 4, "Yes.").to_row(), "outlet": None})  # a document without the fields
+        writer.close()
+
+
+def _table(fmt: str, path: Path) -> list[dict]:
+    """The rows as the file holds them (no pandas: it would turn nulls into NaN)."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).to_pylist()
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh)) if fmt == "csv" else [json.loads(line) for line in fh]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_corpus_columns_come_after_the_standard_ones(fmt: str, tmp_path: Path) -> None:
+    """Strings, in the order given; null (an empty CSV cell) where a row has none; read_quotes ignores them."""
+    out = tmp_path / f"q.{fmt}"
+    _with_corpus_columns(fmt, out)
+    rows = _table(fmt, out)
+    assert all(list(r) == COLUMNS + ["outlet", "corpus_text"] for r in rows)
+    empty = "" if fmt == "csv" else None
+    outlet = "'=Courier" if fmt == "csv" else "=Courier"  # a spreadsheet-safe cell in CSV, as every text cell
+    assert [(r["outlet"], r["corpus_text"]) for r in rows] == [(outlet, "[1, 2]"), (empty, empty)]
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        assert {str(pq.read_schema(out).field(c).type) for c in ("outlet", "corpus_text")} == {"string"}
+    assert read_quotes(out) == [ROW, Quote("d2", "q1", 0, 4, "Yes.")]
+
+
+def test_the_dataframe_takes_corpus_columns() -> None:
+    frame = to_dataframe([{**ROW.to_row(), "outlet": "Courier"}, Quote("d2", "q1", 0, 4, "Yes.")], ["outlet"])
+    assert list(frame.columns) == COLUMNS + ["outlet"]
+    assert frame.loc[0, "outlet"] == "Courier" and frame["outlet"].isna().tolist() == [False, True]

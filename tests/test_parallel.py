@@ -44,7 +44,7 @@ def one_worker(corpus: Path, tmp_path_factory) -> tuple[int, bytes, list[str]]:
 def test_two_workers_write_the_rows_and_warnings_of_one(corpus: Path, tmp_path: Path, capsys) -> None:
     one = _extract(corpus, tmp_path / "one.csv", capsys, "--workers", "1")
     two = _extract(corpus, tmp_path / "two.csv", capsys, "--workers", "2")
-    assert one[0] == two[0] == 2  # the two bad files are skipped, named, and cost nobody their rows
+    assert one[0] == two[0] == 3  # the two bad files are skipped, named, and cost nobody their rows
     assert two[1] == one[1]
     assert two[2] == one[2]
     assert [w for w in one[2] if "skipped" in w] == [
@@ -71,7 +71,7 @@ def test_the_pool_annotates_in_workers_in_input_order(corpus: Path) -> None:
 def test_a_local_dask_cluster_writes_the_rows_of_one_process(corpus: Path, one_worker, tmp_path: Path,
                                                              capsys) -> None:
     code, rows, warnings = _extract(corpus, tmp_path / "dask.csv", capsys, "--workers", "2", "--dask")
-    assert code == one_worker[0] == 2
+    assert code == one_worker[0] == 3
     assert rows == one_worker[1]
     assert [w for w in warnings if "skipped" in w] == [
         f"Warning: skipped {corpus / 'binary.txt'}: binary file, not text; pass .txt, .jsonl or .csv files",
@@ -84,7 +84,7 @@ def test_parquet_holds_the_csv_table(corpus: Path, one_worker, tmp_path: Path) -
 
     table, csv_out = tmp_path / "quotes.parquet", tmp_path / "quotes.csv"
     csv_out.write_bytes(one_worker[1])
-    assert main(["extract", str(corpus), "-o", str(table), "-q", "--workers", "1"]) == 2
+    assert main(["extract", str(corpus), "-o", str(table), "-q", "--workers", "1"]) == 3
     assert read_quotes(table) == read_quotes(csv_out)
     frame = pd.read_parquet(table)
     assert list(frame.columns) == COLUMNS
@@ -104,7 +104,7 @@ def test_a_file_that_is_not_parquet_is_one_error(tmp_path: Path, capsys) -> None
 
 def test_a_path_after_dask_is_no_address(corpus: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "quotes.csv"
-    assert main(["extract", "-o", str(out), "--dask", str(corpus)]) == 1
+    assert main(["extract", "-o", str(out), "--dask", str(corpus)]) == 2  # a usage error
     assert capsys.readouterr().err.splitlines() == [
         f"Error: --dask {corpus}: not a scheduler address (tcp://host:8786); write the paths before --dask, or "
         "--dask=local for a local cluster"]
@@ -126,7 +126,31 @@ def test_workers_must_be_a_positive_number(value: str, corpus: Path, tmp_path: P
     assert "is not a number of processes; give 1 or more" in capsys.readouterr().err
 
 
-def test_no_path_is_one_error(tmp_path: Path, capsys) -> None:
-    assert main(["extract", "-o", str(tmp_path / "q.csv")]) == 1
+def test_no_path_is_one_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["extract", "-o", str(tmp_path / "q.csv")]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "Error: no PATH to annotate; name text files, folders or JSONL/CSV corpora: quotes extract PATH... -o OUT"]
+
+
+@pytest.mark.model
+def test_corpus_fields_travel_through_workers_and_dask(tmp_path: Path, capsys) -> None:
+    """A record's other fields go with its document to a worker and back: the rows of one process, byte for byte."""
+    import csv
+    import json
+
+    corpus = tmp_path / "seeds.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f.stem, "text": f.read_text(encoding="utf-8"), "outlet": f"o{n}",
+                                          **({"tags": [n, "x"]} if n % 2 else {})}) + "\n"
+                              for n, f in enumerate(sorted(SEEDS.glob("*.txt")))), encoding="utf-8")
+    tables = {}
+    for name, flags in (("one", ["--workers", "1"]), ("two", ["--workers", "2"]), ("dask", ["--workers", "2", "--dask"])):
+        out = tmp_path / f"{name}.csv"
+        assert main(["extract", str(corpus), "-o", str(out), "-q", *flags]) == 0, capsys.readouterr().err
+        tables[name] = out.read_bytes()
+    assert tables["two"] == tables["one"] and tables["dask"] == tables["one"]
+    with (tmp_path / "one.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == COLUMNS + ["outlet", "tags"]
+    outlets = {f.stem: f"o{n}" for n, f in enumerate(sorted(SEEDS.glob("*.txt")))}
+    assert all(r["outlet"] == outlets[r["doc_id"]] for r in rows) and len({r["doc_id"] for r in rows}) > 2
+    assert {r["tags"] for r in rows} >= {"", '[1, "x"]'}

@@ -27,6 +27,7 @@ import tracemalloc
 from collections import Counter
 
 from ..corpus import Document, read_corpus
+from .status import EXIT_OK
 
 SAMPLES = 4
 STRESS_SIZES = (20_000, 40_000, 80_000, 160_000)
@@ -46,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"document lengths for --stress (default: {','.join(map(str, STRESS_SIZES))})")
     p.add_argument("--stream", type=int, default=400, metavar="N",
                    help="documents in the memory run (the inputs cycled; default 400)")
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=int, default=16, help="documents per nlp.pipe batch (default 16)")
     p.add_argument("--repeat", type=int, default=1, metavar="N",
                    help="time the raw parse and both extract paths N times, in turn, and keep each one's least "
                         "CPU time (a shared machine only ever adds time; default 1)")
@@ -268,7 +269,7 @@ def run(args: argparse.Namespace) -> int:
         _annotate_one(annotator, "warm up")
         for line in stress_lines(annotator, args.sizes):
             print(line, flush=True)
-        return 0
+        return EXIT_OK
     docs = [d for d in read_corpus(args.paths) if isinstance(d, Document)]
     if not docs:
         raise InputError(f"{', '.join(args.paths)}: no documents to time")
@@ -298,7 +299,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  growth over the second half: {samples[-1][1] - samples[len(samples) // 2 - 1][1]:+.1f} MB")
     print(f"Speaker merge of that run: {len(merger.counts)} names, {_merge_seconds(merger.counts, registry):.3f} s CPU")
     print("\n".join(merge_scaling(registry)))
-    return 0
+    return EXIT_OK
 
 
 COMMANDS = [("bench", "print CPU time of the raw parse and of extract (selective and full parse), per component, "

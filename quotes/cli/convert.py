@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..convert_gold import convert
 from ..errors import InputError
+from ..output import atomic_write, check_output
 from .status import EXIT_OK
 
 
@@ -22,12 +23,11 @@ def run(args: argparse.Namespace) -> int:
     folder, out = Path(args.brat), Path(args.output)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder; pass a brat folder (text/ and attributions/, e.g. polnear/train)")
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: output folder does not exist; create it first")
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit {args.limit}: give a number of documents of at least 1")
+    check_output(out)
     docs, empty, kinds = set(), 0, {"direct": 0, "partial": 0}
-    with out.open("w", encoding="utf-8") as fh:
+    with atomic_write(out, newline=None) as fh:  # whole or not at all, as every output
         for row in convert(folder, args.limit):
             docs.add(row["doc_id"])
             if "start" in row:
@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 empty += 1
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    if not docs:
-        out.unlink()
-        raise InputError(f"{folder}: no .ann files with matching .txt texts; pass a brat folder (e.g. polnear/train)")
+        if not docs:
+            raise InputError(f"{folder}: no .ann files with matching .txt texts; pass a brat folder "
+                             "(e.g. polnear/train)")
     texts = folder / "text" if (folder / "text").is_dir() else folder
     print(f"Wrote {out}: {len(docs)} documents ({empty} without a quote), {kinds['direct']} direct and "
           f"{kinds['partial']} partial quote rows, speakers as the articles name them.\n"

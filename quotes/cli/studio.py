@@ -16,7 +16,8 @@ from ..export import output_format, write_quotes
 from ..output import atomic_write, check_output
 from ..studio import labelconfig, settings
 from ..studio.server import LABEL_STUDIO_SPEC, LocalServer, install, installed_version, probe
-from .status import EXIT_OK, EXIT_SKIPPED, warn
+from .status import EXIT_ERROR, EXIT_OK, EXIT_WARNINGS
+from .warnings import Warnings
 
 
 # -- quotes studio ----------------------------------------------------------
@@ -30,7 +31,7 @@ def _local() -> tuple[settings.StudioPaths, LocalServer]:
 
 
 def studio_arguments(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True, help="what to do with the server")
     sub.add_parser("install", help=f"install Label Studio ({LABEL_STUDIO_SPEC}) into .studio/venv")
     sub.add_parser("start", help="start the local server on 127.0.0.1 (QUOTES_STUDIO_PORT, default 8080)")
     sub.add_parser("stop", help="stop the local server")
@@ -53,14 +54,14 @@ def _install(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
     version = install(paths.venv, quiet=True)
     print(f"Label Studio {version} {'is' if before == version else 'now'} installed in {paths.venv}")
-    return 0
+    return EXIT_OK
 
 
 def _start(args: argparse.Namespace) -> int:
     paths, server = _local()
     if server.running_pid():
         print(f"Label Studio is already running at {server.url}")
-        return 0
+        return EXIT_OK
     if not server.initialised:
         print(f"First start: creating Label Studio's database in {server.data_dir} (about half a minute)...",
               file=sys.stderr, flush=True)
@@ -68,7 +69,7 @@ def _start(args: argparse.Namespace) -> int:
     password = settings.ENV_PASSWORD if os.environ.get(settings.ENV_PASSWORD) else paths.password_file
     print(f"Label Studio is running at {server.url}: log in as {server.credentials.user} with the password in "
           f"{password}; API token in {paths.token_file}; log in {server.log_file}")
-    return 0
+    return EXIT_OK
 
 
 def _stop(args: argparse.Namespace) -> int:
@@ -77,7 +78,7 @@ def _stop(args: argparse.Namespace) -> int:
         print(f"Label Studio at {server.url} stopped")
     else:
         print("Label Studio was not running")
-    return 0
+    return EXIT_OK
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -87,11 +88,11 @@ def _status(args: argparse.Namespace) -> int:
     pid = server.running_pid()
     if pid is None:
         print(f"running:   no (start it with `quotes studio start`); data in {server.data_dir}")
-        return 1
+        return EXIT_ERROR
     answer = probe(server.url, server.credentials.token)
     print(f"running:   yes, pid {pid}, at {server.url}; data in {server.data_dir}")
     print(f"API token: {'accepted' if answer == 'ok' else answer}")
-    return 0 if answer == "ok" else 1
+    return EXIT_OK if answer == "ok" else EXIT_ERROR
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -101,12 +102,12 @@ def _config(args: argparse.Namespace) -> int:
     xml = labelconfig.label_config(labelconfig.stance_labels(rules))
     if args.output == "-":
         sys.stdout.write(xml)
-        return 0
+        return EXIT_OK
     out = check_output(args.output)
     with atomic_write(out, newline=None) as fh:
         fh.write(xml)
     print(f"labeling config for stance labels {', '.join(labelconfig.stance_labels(rules))} written to {out}")
-    return 0
+    return EXIT_OK
 
 
 # -- quotes push ------------------------------------------------------------
@@ -124,6 +125,8 @@ def push_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--id-field", help="id column of JSONL/CSV corpora (default: id or doc_id)")
     p.add_argument("--text-field", help="text column of JSONL/CSV corpora (default: text)")
     p.add_argument("--batch-size", type=int, default=50, help="tasks per import request")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every warning as it comes (default: one line per kind of problem)")
 
 
 def push_run(args: argparse.Namespace) -> int:
@@ -141,20 +144,25 @@ def push_run(args: argparse.Namespace) -> int:
                           "regenerate it with `quotes studio config`")
     studio = Studio(settings.client_connection())
     studio.whoami()  # fail on a down server or a bad token before annotating anything
-    items = list(read_corpus(args.paths, args.id_field, args.text_field))
+    # a task holds the text alone: the records' other fields stay behind
+    items = list(read_corpus(args.paths, args.id_field, args.text_field, keep=()))
     documents = [i for i in items if isinstance(i, Document)]
     rows, skipped = annotate_corpus(annotator, items)  # read failures come back among the skipped
+    warnings = Warnings(args.verbose)
     for s in skipped:
-        warn(f"skipped {s}")
-    noted = [d for d in documents if d.note]
-    for d in noted:
-        warn(f"{d.origin}: {d.note}")
+        warnings.skipped(s)
+    for d in documents:
+        if d.note:
+            warnings.renamed(d.origin, d.note)
+    warnings.flush()
     failed = {s.origin for s in skipped}
+    if not [d for d in documents if d.origin not in failed]:
+        raise InputError(f"nothing to push: all {len(skipped)} input(s) were skipped (see the warnings)")
     version = annotator.rules.version
     tasks = build_items([d for d in documents if d.origin not in failed], rows, version)
     report = push(studio, args.project, tasks, version, xml, batch_size=args.batch_size, stance_labels=list(labels))
     print(report.summary(studio.url) + (f"; labeling config updated from {source}" if report.config_updated else ""))
-    return EXIT_SKIPPED if skipped or noted else EXIT_OK
+    return EXIT_WARNINGS if skipped or any(d.note for d in documents) else EXIT_OK
 
 
 # -- quotes pull ------------------------------------------------------------
@@ -173,7 +181,7 @@ def pull_run(args: argparse.Namespace) -> int:
     studio = Studio(settings.client_connection())
     tasks, done = pull(studio, args.project, out)
     print(f"{tasks} task(s) of '{args.project}' ({done} with a completed annotation) written to {out}")
-    return 0
+    return EXIT_OK
 
 
 # -- quotes export ----------------------------------------------------------
@@ -208,12 +216,13 @@ def export_run(args: argparse.Namespace) -> int:
     docs = len({q.doc_id for q in rows})
     done = sum(1 for t in tasks if isinstance(t, dict) and latest_completed(t.get("annotations") or []))
     print(f"{written} quotes from {docs} documents ({done} task(s) with a completed annotation) written to {out}")
-    return 0
+    return EXIT_OK
 
 
 COMMANDS = [
     ("studio", "install, start, stop or check the local Label Studio server", studio_arguments, studio_run),
     ("push", "annotate documents and push them with predictions to a Label Studio project", push_arguments, push_run),
     ("pull", "write a Label Studio project's full JSON export (annotations and predictions)", pull_arguments, pull_run),
-    ("export", "turn a pulled JSON export into the corrected quote table (CSV or JSONL)", export_arguments, export_run),
+    ("export", "turn a pulled JSON export into the corrected quote table (CSV, JSONL or Parquet)", export_arguments,
+     export_run),
 ]

@@ -263,7 +263,7 @@ def test_two_documents_with_one_id_become_two_tasks_with_their_own_quotes(studio
              'Jo Park spoke on Monday.\n"We waited years for this pier," she said.\n')
     corpus.write_text("".join(json.dumps({"id": "pier", "text": t}) + "\n" for t in texts), encoding="utf-8")
     code, out, err = run(capsys, "push", corpus, "--project", "dup-ids", "--label-config", CONFIG)
-    assert code == 2, err
+    assert code == 3, err
     assert err == f"Warning: {corpus}:2: id 'pier' is already {corpus}:1's; its rows are under 'pier~2'\n"
     assert "2 task(s) imported, 0 already there" in out
     studio = studio_for(studio_env)
