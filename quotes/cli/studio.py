@@ -50,7 +50,7 @@ def _install(args: argparse.Namespace) -> int:
     paths = settings.studio_paths()
     before = installed_version(paths.venv)
     if not before:
-        print(f"Installing {LABEL_STUDIO_SPEC} from PyPI into {paths.venv} (about a minute)...",
+        print(f"Installing {LABEL_STUDIO_SPEC} from PyPI into {paths.venv} (a few minutes)...",
               file=sys.stderr, flush=True)
     version = install(paths.venv, quiet=True)
     print(f"Label Studio {version} {'is' if before == version else 'now'} installed in {paths.venv}")
