@@ -6,7 +6,9 @@ process-level annotator of `parallel.annotate_task`), and the results come back
 in input order, a few tasks per worker in flight. The speaker merge is a
 reduce over the documents' name sets: they come back with the rows and are
 added up by the caller, who maps the spellings once at the end, as for a run in
-one process, so the rows are the same.
+one process, so the rows are the same. The workers write no Parquet parts of
+their own: the merge may respell a speaker in any row, and is known only once
+every document's names are in, so the caller writes the rows after it.
 
 Workers of an existing cluster need this package, the spaCy model and, with
 --rules, the rules file at the same path.

@@ -10,22 +10,34 @@ scores float64, the rest strings; rows go out in row groups, so memory stays
 bounded however long the table. A table may have more columns than the
 standard ones (`extra`: a corpus's fields), all strings, null where a row has
 none.
+
+A folder (a name ending in `/`, or an existing folder; with no suffix or
+`.parquet`; or no suffix and the Parquet format asked for) is a table in
+Parquet parts: `part-00000.parquet`, ... of `PART_ROWS` rows each, all with
+one schema, so that `pandas.read_parquet(folder)` and `pyarrow.dataset` read
+them as one table. Parts go by rows, not by worker: the rows are written after
+the cross-document speaker merge, which may respell any row's speaker, in one
+process and in input order. The folder is written whole or not at all
+(`output.atomic_folder`).
 """
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterable, Iterator, Sequence
 
 from .errors import InputError
-from .output import atomic_write
+from .output import PART_NAME, atomic_folder, atomic_write, part_name
 from .records import COLUMNS, Quote
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 BINARY = {"parquet"}
 ROW_GROUP = 50_000  # Parquet rows buffered before they are written
+PART_ROWS = 250_000  # rows of a part of a folder table (five row groups; a part a reader can hold in memory)
 _INTEGERS = {"start", "end", "mention_start", "mention_end"}
 _FLOATS = {"stance_score", "confidence"}
 # a cell a spreadsheet reads as a formula; apostrophes first, so that escaping can be undone exactly
@@ -42,11 +54,26 @@ def spreadsheet_text(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
 
 
+def is_partitioned(path: str | Path, fmt: str | None = None) -> bool:
+    """A table in Parquet parts: a name ending in a slash (as typed: `Path` drops it) or an existing folder,
+    with no suffix or `.parquet`; or no suffix and the format asked for is Parquet."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in ("", ".parquet") or fmt not in (None, "parquet"):
+        return False  # out.csv as a folder stays what it was: a folder where a file was meant
+    return str(path).endswith(("/", os.sep)) or Path(path).is_dir() or (suffix == "" and fmt == "parquet")
+
+
 def output_format(path: str | Path, fmt: str | None = None) -> str:
-    """The format of an output: `fmt` when given (csv, jsonl, parquet), else the one its name ends in."""
+    """The format of an output: `fmt` when given (csv, jsonl, parquet), else the one its name ends in; Parquet
+    for a folder of parts."""
+    if fmt is not None and fmt not in FORMATS.values():
+        raise InputError(f"--format {fmt}: unknown output format; give csv, jsonl or parquet")
+    if is_partitioned(path, fmt):
+        return "parquet"
+    if str(path).endswith(("/", os.sep)):
+        raise InputError(f"{path}: a folder of parts is Parquet; name the folder without {Path(path).suffix} or "
+                         "--format, or name a file")
     if fmt is not None:
-        if fmt not in FORMATS.values():
-            raise InputError(f"--format {fmt}: unknown output format; give csv, jsonl or parquet")
         return fmt
     found = FORMATS.get(Path(path).suffix.lower())
     if found is None:
@@ -107,6 +134,64 @@ class QuoteWriter:
             self._parquet.close()
 
 
+class PartitionWriter:
+    """Streams quote rows to Parquet parts in `folder`, `rows_per_part` each, all with the schema of `extra`;
+    the first part is written even for no rows, so that the folder reads as an empty table with its columns.
+    `close` ends the last part."""
+
+    def __init__(self, folder: Path, extra: Sequence[str] = (), rows_per_part: int | None = None):
+        self.folder, self.extra, self.rows_per_part = folder, extra, rows_per_part or PART_ROWS
+        self.count = self.parts = 0
+        self._open()
+
+    def _open(self) -> None:
+        self._fh = open(self.folder / part_name(self.parts, ".parquet"), "wb")
+        self._part = QuoteWriter(self._fh, "parquet", self.extra)
+        self.parts += 1
+
+    def write(self, quote: Quote | dict) -> None:
+        if self._part.count >= self.rows_per_part:
+            self.close()
+            self._open()
+        self._part.write(quote)
+        self.count += 1
+
+    def close(self) -> None:
+        try:
+            self._part.close()
+        finally:
+            self._fh.close()
+
+
+@contextmanager
+def partition_writer(path: str | Path, extra: Sequence[str] = (),
+                     rows_per_part: int | None = None) -> Iterator[PartitionWriter]:
+    """A writer of the table in parts at the folder `path`, which gets them only when the block ends without
+    an error; nothing is left of a failed one."""
+    with atomic_folder(path) as folder:
+        writer = PartitionWriter(folder, extra, rows_per_part)
+        try:
+            yield writer
+        finally:
+            writer.close()  # on failure too: the file is closed before its folder is removed
+
+
+@contextmanager
+def table_writer(path: str | Path, fmt: str | None = None, extra: Sequence[str] = (),
+                 rows_per_part: int | None = None) -> Iterator[QuoteWriter | PartitionWriter]:
+    """A writer of the quote table at `path` (a file, or a folder of parts) whose rows become that file or
+    folder only when the block ends without an error; nothing is left of a failed one."""
+    fmt = output_format(path, fmt)
+    if is_partitioned(path, fmt):
+        with partition_writer(path, extra, rows_per_part) as writer:
+            yield writer
+        return
+    with atomic_write(path, binary=fmt in BINARY) as fh:
+        writer = QuoteWriter(fh, fmt, extra)
+        yield writer
+        writer.close()
+
+
 def _cell(value: object) -> object:
     if value is None:
         return ""
@@ -114,23 +199,22 @@ def _cell(value: object) -> object:
 
 
 def write_quotes(quotes: Iterable[Quote], path: str | Path) -> int:
-    """Write the table whole or not at all (see `output.atomic_write`)."""
-    fmt = output_format(path)
-    with atomic_write(path, binary=fmt in BINARY) as fh:
-        writer = QuoteWriter(fh, fmt)
+    """Write the table, a file or a folder of Parquet parts, whole or not at all."""
+    with table_writer(path) as writer:
         for q in quotes:
             writer.write(q)
-        writer.close()
     return writer.count
 
 
 def read_quotes(path: str | Path) -> list[Quote]:
-    """Read a quote table written by `quotes extract` or `quotes export`."""
+    """Read a quote table written by `quotes extract` or `quotes export`: a file, or a folder of parts."""
     p = Path(path)
-    fmt = output_format(p)
+    fmt = output_format(path)
     if not p.exists():
-        raise InputError(f"{p}: no such file; run `quotes extract` first")
-    if fmt == "parquet":
+        raise InputError(f"{p}: no such {'folder' if is_partitioned(path) else 'file'}; run `quotes extract` first")
+    if p.is_dir():
+        rows = [row for part in parquet_parts(p) for row in _parquet_rows(part)]
+    elif fmt == "parquet":
         rows = _parquet_rows(p)
     else:
         with p.open(encoding="utf-8", newline="") as fh:
@@ -143,6 +227,15 @@ def read_quotes(path: str | Path) -> list[Quote]:
         return [Quote.from_row(r) for r in rows]
     except (KeyError, ValueError) as exc:
         raise InputError(f"{p}: not a quote table ({exc}); expected the columns of `quotes extract`") from None
+
+
+def parquet_parts(folder: Path) -> list[Path]:
+    """The Parquet parts of a folder table, in order."""
+    parts = sorted(p for p in folder.iterdir() if PART_NAME.fullmatch(p.name) and p.suffix == ".parquet")
+    if not parts:
+        raise InputError(f"{folder}: no Parquet parts (part-00000.parquet, ...) in this folder; name a quote table "
+                         "or a folder written by `quotes extract -o FOLDER/`")
+    return parts
 
 
 def _parquet_rows(path: Path) -> list[dict]:

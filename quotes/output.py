@@ -7,11 +7,19 @@ one-line `OutputError` at once, not a traceback after the work. `atomic_write`
 writes beside the target (`.NAME.part`) and moves the file into place only
 when all of it is written; when writing fails (a full disk, a file too large)
 the part file is removed and the error names the file and what to do.
+
+A folder of parts (`part-00000.parquet`, ...) is written the same way as a
+whole: into a temporary sibling folder, moved into place when every part is
+written, removed on failure. `check_output_folder` refuses a folder that holds
+anything but parts: only a folder this tool wrote may be replaced.
 """
 from __future__ import annotations
 
 import errno
 import os
+import re
+import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -29,6 +37,14 @@ _ADVICE = {
     errno.EISDIR: "it is a folder; name a file to write",
     errno.ENAMETOOLONG: "the name is too long; choose a shorter output path",
 }
+
+
+PART_NAME = re.compile(r"part-\d{5}\.[a-z]+")  # the parts of a folder table: part-00000.parquet, ...
+
+
+def part_name(index: int, suffix: str) -> str:
+    """The file name of a folder table's part `index` (0-based): sorted by name, the parts are in order."""
+    return f"part-{index:05d}{suffix}"
 
 
 def _why(exc: OSError) -> str:
@@ -89,3 +105,82 @@ def atomic_write(path: str | Path, newline: str | None = "", binary: bool = Fals
     except BaseException:
         _remove(part)
         raise
+
+
+def _ours(folder: Path) -> bool:
+    """An empty folder, or one of parts alone (a folder table this tool wrote)."""
+    return all(p.is_file() and PART_NAME.fullmatch(p.name) for p in folder.iterdir())
+
+
+def _not_ours(path: Path) -> OutputError:
+    return OutputError(f"{path}: is a folder with other files in it; name a new or empty folder (only a folder of "
+                       "part-NNNNN files written by quotes is replaced)")
+
+
+def check_output_folder(path: str | Path) -> Path:
+    """The output folder of a table in parts, checked: new, empty or one of parts (replaced whole), in a
+    folder where a sibling can be created. Raises OutputError otherwise; creates nothing."""
+    path = Path(path)
+    parent = path.parent
+    if not parent.exists():
+        raise OutputError(f"{parent}: output folder does not exist; create it first")
+    if not parent.is_dir():
+        raise OutputError(f"{parent}: is a file, not a folder; choose another output path")
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: is a file, not a folder; name a folder for the parts, or a file ending in "
+                          ".csv, .jsonl or .parquet")
+    if path.is_dir() and not _ours(path):
+        raise _not_ours(path)
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be written ({_why(exc)})") from None
+    return path
+
+
+@contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """A new, empty folder whose content becomes `path` (replacing a folder of parts) only when the block ends
+    without an error; on failure it is removed and `path` is as it was."""
+    path = Path(path)
+    part = None
+    try:
+        part = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+        os.chmod(part, 0o777 & ~_umask())  # mkdtemp's folder is private; the table is as open as any new folder
+        yield part
+        _move_into_place(part, path)
+    except OSError as exc:
+        _remove_tree(part)
+        raise OutputError(f"{path}: writing failed ({_why(exc)}); nothing was written") from None
+    except BaseException:
+        _remove_tree(part)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _move_into_place(part: Path, path: Path) -> None:
+    """Rename `part` to `path`. A folder already there is moved aside first (a rename onto a folder that is not
+    empty fails) and deleted once the new one is in place, or moved back if that fails."""
+    if not path.exists():
+        os.rename(part, path)
+        return
+    if not path.is_dir() or not _ours(path):  # it changed while the work ran
+        raise _not_ours(path)
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+    os.rename(path, old)  # onto the empty folder mkdtemp made
+    try:
+        os.rename(part, path)
+    except OSError:
+        os.rename(old, path)
+        raise
+    _remove_tree(old)
+
+
+def _remove_tree(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -122,3 +122,130 @@ def test_the_dataframe_takes_corpus_columns() -> None:
     frame = to_dataframe([{**ROW.to_row(), "outlet": "Courier"}, Quote("d2", "q1", 0, 4, "Yes.")], ["outlet"])
     assert list(frame.columns) == COLUMNS + ["outlet"]
     assert frame.loc[0, "outlet"] == "Courier" and frame["outlet"].isna().tolist() == [False, True]
+
+
+# -- a table in Parquet parts: a folder written whole or not at all ----
+
+def _quotes(n: int) -> list[Quote]:
+    return [Quote(f"d{k // 3}", f"q{k % 3 + 1}", k, k + 5, f"quote {k}", speaker=f"Ann {k}" if k % 2 else "",
+                  stance_score=k / 10) for k in range(n)]
+
+
+def test_a_folder_gets_parts_of_the_same_schema_read_back_as_one_table(tmp_path: Path) -> None:
+    import pandas as pd
+    import pyarrow.dataset as ds
+
+    from quotes.export import parquet_schema, table_writer
+
+    out = tmp_path / "parts"
+    quotes = _quotes(7)
+    with table_writer(f"{out}/", rows_per_part=3) as writer:
+        for q in quotes:
+            writer.write(q)
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    assert [p.name for p in tmp_path.iterdir()] == ["parts"]  # no temporary sibling left
+    assert read_quotes(out) == read_quotes(f"{out}/") == quotes
+    assert {str(ds.dataset(p).schema) for p in out.iterdir()} == {str(parquet_schema())}
+    frame = pd.read_parquet(out)
+    assert list(frame.columns) == COLUMNS and list(frame["text"]) == [q.text for q in quotes]
+    assert ds.dataset(out).to_table().num_rows == 7
+
+
+def test_parts_carry_the_corpus_columns(tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+
+    from quotes.export import parquet_schema, table_writer
+
+    out = tmp_path / "parts"
+    with table_writer(out, "parquet", extra=["outlet"], rows_per_part=2) as writer:  # no suffix, --format parquet
+        for k, q in enumerate(_quotes(3)):
+            writer.write({**q.to_row(), "outlet": "Courier" if k else None})
+    assert len(list(out.iterdir())) == 2
+    table = ds.dataset(out).to_table()
+    assert table.schema == parquet_schema(["outlet"])
+    assert table.column("outlet").to_pylist() == [None, "Courier", "Courier"]
+    assert read_quotes(out) == _quotes(3)  # a Quote keeps the standard columns
+
+
+def test_an_empty_table_is_one_part_with_the_columns(tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "empty.parquet"
+    out.mkdir()  # an existing, empty folder is written into as a table in parts
+    assert write_quotes([], out) == 0
+    assert [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+    assert read_quotes(out) == []
+    assert list(pd.read_parquet(out).columns) == COLUMNS
+
+
+def test_a_failure_mid_way_leaves_nothing_and_keeps_the_old_parts(tmp_path: Path) -> None:
+    import errno
+    import os
+
+    from quotes.errors import OutputError
+    from quotes.export import table_writer
+
+    out = tmp_path / "parts"
+    old = _quotes(2)
+    write_quotes(old, f"{out}/")
+
+    def rows_then_a_full_disk():
+        yield from _quotes(5)
+        (aside,) = [p for p in tmp_path.iterdir() if p.name.startswith(".parts.")]
+        assert len(list(aside.iterdir())) == 3  # parts written beside the folder, not in it
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(OutputError) as err:
+        with table_writer(out, rows_per_part=2) as writer:
+            for q in rows_then_a_full_disk():
+                writer.write(q)
+    assert str(err.value) == (f"{out}: writing failed (No space left on device; the disk is full; free some space "
+                              "and run again); nothing was written")
+    assert [p.name for p in tmp_path.iterdir()] == ["parts"]  # the parts aside are gone
+    assert read_quotes(out) == old
+    with pytest.raises(KeyboardInterrupt):
+        with table_writer(f"{tmp_path}/new/") as writer:
+            writer.write(old[0])
+            raise KeyboardInterrupt
+    assert [p.name for p in tmp_path.iterdir()] == ["parts"]
+
+
+def test_a_folder_of_other_files_is_refused_and_kept(tmp_path: Path) -> None:
+    from quotes.errors import OutputError
+    from quotes.output import check_output_folder
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    message = (f"{out}: is a folder with other files in it; name a new or empty folder (only a folder of part-NNNNN "
+               "files written by quotes is replaced)")
+    with pytest.raises(OutputError) as err:
+        check_output_folder(out)
+    assert str(err.value) == message
+    with pytest.raises(OutputError) as err:
+        write_quotes(_quotes(1), out)
+    assert str(err.value) == message
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+@pytest.mark.parametrize("name, message", [
+    P("q.csv/", "{out}: a folder of parts is Parquet; name the folder without .csv or --format, or name a file",
+      id="csv-folder"),
+    P("none/", "{folder}: no such folder; run `quotes extract` first", id="missing"),
+])
+def test_reading_a_folder_that_is_no_table(name: str, message: str, tmp_path: Path) -> None:
+    from quotes.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        read_quotes(f"{tmp_path}/{name}")
+    assert str(err.value) == message.format(out=f"{tmp_path}/{name}", folder=tmp_path / name)
+
+
+def test_a_folder_without_parts_is_one_error(tmp_path: Path) -> None:
+    from quotes.errors import InputError
+
+    (tmp_path / "t").mkdir()
+    with pytest.raises(InputError) as err:
+        read_quotes(tmp_path / "t")
+    assert str(err.value).startswith(f"{tmp_path / 't'}: no Parquet parts (part-00000.parquet, ...) in this folder")

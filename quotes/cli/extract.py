@@ -21,7 +21,7 @@ from ..dask_run import LOCAL
 from ..errors import InputError
 from ..export import FORMATS
 from ..merge import SpeakerMerger
-from ..output import check_output
+from ..output import check_output, check_output_folder
 from ..pipeline import Annotated, Annotator
 from ..records import CORPUS_PREFIX, corpus_columns
 from ..registry import Registry
@@ -37,7 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     # "*" and checked in `run`: a path --dask took for its address gets a message that says so
     p.add_argument("paths", nargs="*", metavar="PATH", help="text files, folders, or JSONL/CSV corpora (one or more)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="output file, .csv, .jsonl or .parquet; '-' for standard output (CSV unless --format)")
+                   help="output file, .csv, .jsonl or .parquet, or a folder of Parquet parts (OUT/); '-' for "
+                        "standard output (CSV unless --format)")
     p.add_argument("--format", choices=sorted(set(FORMATS.values())),
                    help="write this format whatever OUT's extension (default: OUT's extension; csv for -o -)")
     p.add_argument("--keep", type=_keep, metavar="FIELD[,FIELD]",
@@ -145,7 +146,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no PATH to annotate; name text files, folders or JSONL/CSV corpora: "
                          "quotes extract PATH... -o OUT")
     target = Target.of(args.output, args.format)
-    if target.path is not None:
+    if target.parts:
+        check_output_folder(target.path)
+    elif target.path is not None:
         check_extract_output(target.path, args.paths)
     exclude = [target.path] if target.path is not None else []
     annotator = Annotator(args.rules, args.model, batch_size=args.batch_size, unit=args.unit,

@@ -1,4 +1,5 @@
-"""Where `quotes extract` writes its table: a file (whole or not at all) or standard output (`-o -`).
+"""Where `quotes extract` writes its table: a file or a folder of Parquet parts (whole or not at all), or
+standard output (`-o -`).
 
 Rows wait in a temporary spool, each with its document's corpus fields, until
 the annotation pass is over: by then the speaker merge is known, and so are
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import IO, Iterator, Mapping
 
 from ..errors import OutputError
-from ..export import BINARY, QuoteWriter, output_format
+from ..export import BINARY, PartitionWriter, QuoteWriter, is_partitioned, output_format, partition_writer
 from ..merge import SpeakerMerger
 from ..output import atomic_write
 from ..records import Quote, with_fields
@@ -28,16 +29,17 @@ STDOUT = "-"
 
 @dataclass(frozen=True)
 class Target:
-    """A file (`path`) or standard output (`path` None), and the format to write there."""
+    """A file or a folder of parts (`path`) or standard output (`path` None), and the format to write there."""
 
     path: Path | None
     fmt: str
+    parts: bool = False  # `path` is a folder of Parquet parts (`export.is_partitioned`)
 
     @classmethod
     def of(cls, output: str, fmt: str | None = None) -> "Target":
         """`-o OUT` and `--format`: the format given, else the file's extension; CSV on standard output."""
         if output != STDOUT:
-            return cls(Path(output), output_format(output, fmt))
+            return cls(Path(output), output_format(output, fmt), is_partitioned(output, fmt))
         fmt = output_format(STDOUT, fmt or "csv")
         if fmt in BINARY and sys.stdout.isatty():
             raise OutputError("-o -: Parquet is binary and standard output is a terminal; redirect it "
@@ -46,6 +48,18 @@ class Target:
 
     def __str__(self) -> str:
         return "standard output" if self.path is None else str(self.path)
+
+    @contextmanager
+    def writer(self, extra: list[str]) -> Iterator[QuoteWriter | PartitionWriter]:
+        """A writer of the table here: Parquet parts into a folder (whole or not at all), or rows into `open`."""
+        if self.parts:
+            with partition_writer(self.path, extra) as writer:
+                yield writer
+            return
+        with self.open() as fh:
+            writer = QuoteWriter(fh, self.fmt, extra)
+            yield writer
+            writer.close()
 
     @contextmanager
     def open(self) -> Iterator[IO]:
@@ -112,13 +126,11 @@ def write_table(target: Target, spool: Spool, columns: Mapping[str, str],
     """The spooled rows with merged speaker spellings and the corpus `columns` (field -> column), written to
     `target`: the number of rows, and the quotes per speaker and per stance."""
     speakers, stances = Counter(), Counter()
-    with target.open() as fh:
-        writer = QuoteWriter(fh, target.fmt, list(columns.values()))
+    with target.writer(list(columns.values())) as writer:
         for row, fields in spool.rows():
             q = Quote.from_row(row)
             merger.apply([q])
             writer.write(with_fields(q.to_row(), fields, columns))
             speakers[q.speaker or "(unknown)"] += 1
             stances[q.stance] += 1
-        writer.close()
     return writer.count, speakers, stances
