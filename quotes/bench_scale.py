@@ -32,25 +32,26 @@ from .errors import InputError
 from .paragraphs import paragraphs
 from .parallel import IN_FLIGHT, Settings, annotate_task, in_order, tasks
 
-PARTS = 4  # pieces per article: 924 PolNeAR articles give some 3,600, enough for 3,360
+PARTS = 4  # pieces per article: the 924 PolNeAR articles give 3,661 distinct ones, enough for 3,360
 WARM_UP = Document("warm-up", '"The pier is finally open," said Ann Smith, the mayor.\n\nShe smiled.', "warm-up")
 
 
 def quarters(doc: Document, parts: int = PARTS) -> list[Document]:
-    """The document cut at paragraph breaks into `parts` pieces of about equal length (fewer when it has
-    fewer paragraphs), each keeping its paragraphs whole."""
+    """The document cut into `parts` pieces (fewer when it has fewer paragraphs), each at the paragraph break
+    nearest a quarter of its length, so that every piece keeps its paragraphs whole."""
     spans = list(paragraphs(doc.text))
-    if not spans:
+    pieces = min(parts, len(spans))
+    if not pieces:
         return []
-    size = spans[-1][1] - spans[0][0]
-    groups: list[list[tuple[int, int]]] = [[]]
-    for start, end in spans:
-        # a new piece once the current one reaches its share (the last piece takes what is left)
-        if groups[-1] and len(groups) < parts and groups[-1][-1][1] - spans[0][0] >= size * len(groups) / parts:
-            groups.append([])
-        groups[-1].append((start, end))
-    return [Document(f"{doc.doc_id}#{k + 1}", doc.text[g[0][0]:g[-1][1]], f"{doc.origin}#{k + 1}")
-            for k, g in enumerate(groups)]
+    begin, size = spans[0][0], spans[-1][1] - spans[0][0]
+    firsts = [0]  # each piece's first paragraph
+    for k in range(1, pieces):
+        mark = begin + size * k / parts
+        # after the last cut, leaving one paragraph at least for each piece to come
+        firsts.append(min(range(firsts[-1] + 1, len(spans) - pieces + k + 1), key=lambda i: abs(spans[i][0] - mark)))
+    bounds = firsts + [len(spans)]
+    return [Document(f"{doc.doc_id}#{k + 1}", doc.text[spans[a][0]:spans[b - 1][1]], f"{doc.origin}#{k + 1}")
+            for k, (a, b) in enumerate(zip(bounds, bounds[1:]))]
 
 
 def distinct_documents(docs: list[Document], n: int, seed: int = 0) -> list[Document]:
@@ -70,11 +71,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def warm_worker(settings: Settings) -> int:
-    """In a worker: load the model and annotate a short text; the worker's process id."""
+def warm_worker(settings: Settings) -> tuple[int, float]:
+    """In a worker: load the model and annotate a short text; the worker's process id and peak memory (MB)."""
     annotate_task([WARM_UP], settings)
     time.sleep(0.2)  # let the other workers take their own warm-up task
-    return os.getpid()
+    return os.getpid(), _peak_mb()
 
 
 def timed_task(items: list, settings: Settings) -> tuple[list, float, int, float]:
@@ -117,13 +118,15 @@ class _Measured:
         return results
 
 
-def _warm(pool: ProcessPoolExecutor, settings: Settings, workers: int) -> None:
-    """Every worker started with its model loaded (a worker that took two warm-ups leaves one cold: retry)."""
-    seen: set[int] = set()
+def _warm(pool: ProcessPoolExecutor, settings: Settings, workers: int) -> dict[int, float]:
+    """Every worker started with its model loaded (a worker that took two warm-ups leaves one cold: retry);
+    their peak memory so far, by process id (a worker may get no task of a small corpus)."""
+    seen: dict[int, float] = {}
     for _ in range(5):
-        seen |= {f.result() for f in [pool.submit(warm_worker, settings) for _ in range(workers)]}
+        seen.update(f.result() for f in [pool.submit(warm_worker, settings) for _ in range(workers)])
         if len(seen) >= workers:
-            return
+            break
+    return seen
 
 
 def pool_run(docs: list[Document], settings: Settings, workers: int, registry) -> PoolRun:
@@ -135,7 +138,7 @@ def pool_run(docs: list[Document], settings: Settings, workers: int, registry) -
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         wall = time.perf_counter()
-        _warm(pool, settings, workers)
+        run.peak_mb = _warm(pool, settings, workers)
         run.start_up = time.perf_counter() - wall
         cpu, wall = time.process_time(), time.perf_counter()
         merger, rows = SpeakerMerger(registry), []

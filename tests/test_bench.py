@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from quotes.bench_scale import distinct_documents, quarters
 from quotes.cli import main
 from quotes.cli.bench import MERGE_SIZES, synthetic_names
+from quotes.corpus import Document
+from quotes.errors import InputError
 
 
 def test_synthetic_names_are_deterministic_and_distinct() -> None:
@@ -21,7 +24,7 @@ def test_synthetic_names_are_deterministic_and_distinct() -> None:
 @pytest.mark.model
 def test_bench_prints_the_merge_time_and_its_scaling(tmp_path: Path, capsys) -> None:
     (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n', encoding="utf-8")
-    assert main(["bench", str(tmp_path), "--stream", "4"]) == 0
+    assert main(["bench", str(tmp_path), "--stream", "4", "--workers-list", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert any(re.fullmatch(r"Speaker merge of that run: \d+ names, [\d.]+ s CPU", line) for line in out)
     table = out[out.index("Speaker merge on synthetic names (CPU time):") + 2:]
@@ -54,7 +57,7 @@ def test_bench_refuses_bad_sizes(capsys) -> None:
 def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys) -> None:
     (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n', encoding="utf-8")
     (tmp_path / "jo.txt").write_text("Jo Park runs the harbour.\n\nIt rained.\n\n\"We won,\" Park said.\n", encoding="utf-8")
-    assert main(["bench", str(tmp_path), "--stream", "2", "--scale", "2,4", "--repeat", "2"]) == 0
+    assert main(["bench", str(tmp_path), "--stream", "2", "--scale", "2,4", "--repeat", "2", "--workers-list", "1,2"]) == 0
     out = capsys.readouterr().out.splitlines()
     ratio = r"\s+[\d.]+\s+[\d.]+\s+[\d.]+x"
     head = next(line for line in out if line.startswith("CPU (user+sys) and wall time; ratio of CPU to the raw parse"))
@@ -69,3 +72,60 @@ def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys)
     assert any(re.fullmatch(r"Peak resident memory so far: \d+ MB .*", line) for line in out)
     scale = out[out.index(next(line for line in out if line.startswith("Extract (full parse) over growing"))) + 2:][:2]
     assert [int(row.split()[0]) for row in scale] == [2, 4]
+    head = next(line for line in out if line.startswith("Throughput per worker count (2 documents,"))
+    rows = out[out.index(head) + 2:][:2]
+    number = r"\s+[\d.]+"
+    for workers, row in zip((1, 2), rows):
+        # workers, start-up, wall, CPU, docs per CPU second and per wall second, speed-up, a peak per worker
+        peaks = r"\d+" + r", \d+" * (workers - 1)
+        assert re.fullmatch(rf"\s+{workers}" + number * 5 + r"\s+[\d.]+x\s+" + peaks, row), row
+
+
+def _article(name: str, paragraphs: int) -> Document:
+    text = "\n\n".join(f"{name} paragraph {k}: " + "words " * 8 for k in range(paragraphs))  # of equal length
+    return Document(name, text, f"{name}.txt")
+
+
+@pytest.mark.parametrize("paragraphs, pieces", [(1, 1), (3, 3), (4, 4), (9, 4)])
+def test_quarters_keep_paragraphs_whole_and_in_order(paragraphs: int, pieces: int) -> None:
+    doc = _article("ann", paragraphs)
+    parts = quarters(doc)
+    assert len(parts) == pieces
+    assert "\n\n".join(p.text for p in parts) == doc.text  # cut at paragraph breaks only, nothing lost
+    assert all(p.text.startswith("ann paragraph") for p in parts)
+    assert [p.doc_id for p in parts] == [f"ann#{k + 1}" for k in range(pieces)]
+
+
+def test_distinct_documents_are_distinct_and_nested() -> None:
+    docs = [_article(f"a{k}", 8) for k in range(5)] + [_article("a0", 8)]  # the last repeats the first's text
+    largest = distinct_documents(docs, 20)
+    assert len({d.text for d in largest}) == 20
+    assert distinct_documents(docs, 7) == largest[:7]  # a smaller corpus is drawn as the larger one
+    assert {d.doc_id.split("#")[0] for d in largest[:10]} != {"a0"}  # shuffled, not article by article
+    with pytest.raises(InputError) as err:
+        distinct_documents(docs, 21)
+    assert str(err.value) == ("only 20 distinct documents (quarters) can be cut from 6 articles; give more articles "
+                              "or a size up to 20")
+
+
+@pytest.mark.model
+def test_bench_scale_docs_prints_cpu_per_document_merge_and_worker_memory(tmp_path: Path, capsys) -> None:
+    (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n\nIt rained.\n\n'
+                                      '"We won," Jo Park said.\n\nThe end.\n', encoding="utf-8")
+    assert main(["bench", str(tmp_path), "--scale-docs", "2,4"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Extract (full parse) over distinct documents (quarters of 1 articles")
+    assert out[1].split() == ["documents", "characters", "rows", "CPU", "s", "ms/doc", "ratio", "us/char", "merge",
+                              "s", "wall", "s", "worker", "peak", "MB"]
+    rows = [line.split() for line in out[2:]]
+    assert [int(r[0]) for r in rows] == [2, 4] and rows[0][5] == "1.00x"
+    assert all(len(r) == 10 and r[9].isdigit() for r in rows)  # one worker, its peak
+    assert int(rows[1][2]) >= 2  # the two quotes of the article, each in its own quarter
+    assert not any(line.startswith("CPU (user+sys)") for line in out)  # instead of the speed table
+
+
+def test_bench_scale_docs_needs_enough_articles(tmp_path: Path, capsys) -> None:
+    (tmp_path / "ann.txt").write_text("One.\n\nTwo.\n", encoding="utf-8")
+    assert main(["bench", str(tmp_path), "--scale-docs", "3"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "Error: only 2 distinct documents (quarters) can be cut from 1 articles; give more articles or a size up to 2"]

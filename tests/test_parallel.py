@@ -93,6 +93,42 @@ def test_parquet_holds_the_csv_table(corpus: Path, one_worker, tmp_path: Path) -
     assert frame["mention_start"].isna().sum() == sum(q.mention_start is None for q in read_quotes(csv_out))
 
 
+@pytest.mark.model
+def test_parts_from_two_workers_hold_the_csv_table(corpus: Path, one_worker, tmp_path: Path, monkeypatch) -> None:
+    """`-o FOLDER/`: parts of the same schema, in order, that read back as the one worker's table."""
+    import pandas as pd
+
+    from quotes import export
+
+    csv_out, folder = tmp_path / "quotes.csv", tmp_path / "parts"
+    csv_out.write_bytes(one_worker[1])
+    expected = read_quotes(csv_out)
+    monkeypatch.setattr(export, "PART_ROWS", 10)  # several parts from five articles
+    assert main(["extract", str(corpus), "-o", f"{folder}/", "-q", "--workers", "2"]) == 2
+    parts = sorted(p.name for p in folder.iterdir())
+    assert parts == [f"part-{k:05d}.parquet" for k in range((len(expected) + 9) // 10)] and len(parts) > 2
+    assert read_quotes(folder) == expected
+    frame = pd.read_parquet(folder)
+    assert list(frame.columns) == COLUMNS
+    assert list(frame["quote_id"]) == [q.quote_id for q in expected]
+    assert list(frame["speaker"]) == [q.speaker for q in expected]
+    assert main(["extract", str(corpus), "-o", str(folder), "-q", "--workers", "1"]) == 2  # its own parts: replaced
+    assert read_quotes(folder) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parts", "quotes.csv"]
+
+
+def test_a_folder_of_other_files_is_refused_before_any_work(corpus: Path, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["extract", str(corpus), "-o", str(folder), "-q"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"Error: {folder}: is a folder with other files in it; name a new or empty folder (only a folder of "
+        "part-NNNNN files written by quotes is replaced)"]
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
 def test_a_file_that_is_not_parquet_is_one_error(tmp_path: Path, capsys) -> None:
     junk = tmp_path / "quotes.parquet"
     junk.write_text("doc_id,quote_id\n", encoding="utf-8")
