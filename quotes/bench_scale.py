@@ -187,7 +187,8 @@ def throughput_lines(docs: list[Document], settings: Settings, counts, registry)
     memory. Yielded as measured."""
     chars = sum(len(d.text) for d in docs)
     yield (f"Throughput per worker count ({len(docs)} documents, {chars:,} characters; a fresh pool each, "
-           f"timed once every worker has loaded the model; {os.cpu_count()} cores here):")
+           f"timed once every worker has loaded the model; {os.cpu_count()} cores here, load average "
+           f"{os.getloadavg()[0]:.1f} at the start):")
     yield (f"  {'workers':>7s} {'start-up s':>10s} {'wall s':>8s} {'CPU s':>8s} {'docs/CPU-s':>10s} "
            f"{'docs/wall-s':>11s} {'speed-up':>8s}  peak RSS per worker MB")
     first = None
