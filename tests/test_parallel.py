@@ -104,7 +104,7 @@ def test_parts_from_two_workers_hold_the_csv_table(corpus: Path, one_worker, tmp
     csv_out.write_bytes(one_worker[1])
     expected = read_quotes(csv_out)
     monkeypatch.setattr(export, "PART_ROWS", 10)  # several parts from five articles
-    assert main(["extract", str(corpus), "-o", f"{folder}/", "-q", "--workers", "2"]) == 2
+    assert main(["extract", str(corpus), "-o", f"{folder}/", "-q", "--workers", "2"]) == 3
     parts = sorted(p.name for p in folder.iterdir())
     assert parts == [f"part-{k:05d}.parquet" for k in range((len(expected) + 9) // 10)] and len(parts) > 2
     assert read_quotes(folder) == expected
@@ -112,7 +112,7 @@ def test_parts_from_two_workers_hold_the_csv_table(corpus: Path, one_worker, tmp
     assert list(frame.columns) == COLUMNS
     assert list(frame["quote_id"]) == [q.quote_id for q in expected]
     assert list(frame["speaker"]) == [q.speaker for q in expected]
-    assert main(["extract", str(corpus), "-o", str(folder), "-q", "--workers", "1"]) == 2  # its own parts: replaced
+    assert main(["extract", str(corpus), "-o", str(folder), "-q", "--workers", "1"]) == 3  # its own parts: replaced
     assert read_quotes(folder) == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parts", "quotes.csv"]
 
