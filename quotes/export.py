@@ -71,8 +71,8 @@ def output_format(path: str | Path, fmt: str | None = None) -> str:
     if is_partitioned(path, fmt):
         return "parquet"
     if str(path).endswith(("/", os.sep)):
-        raise InputError(f"{path}: a folder of parts is Parquet; name the folder without {Path(path).suffix} or "
-                         "--format, or name a file")
+        change = f"leave out --format {fmt}" if fmt else f"name the folder without {Path(path).suffix}"
+        raise InputError(f"{path}: a folder of parts is Parquet; {change}, or name a file")
     if fmt is not None:
         return fmt
     found = FORMATS.get(Path(path).suffix.lower())

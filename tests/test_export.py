@@ -230,8 +230,7 @@ def test_a_folder_of_other_files_is_refused_and_kept(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name, message", [
-    P("q.csv/", "{out}: a folder of parts is Parquet; name the folder without .csv or --format, or name a file",
-      id="csv-folder"),
+    P("q.csv/", "{out}: a folder of parts is Parquet; name the folder without .csv, or name a file", id="csv-folder"),
     P("none/", "{folder}: no such folder; run `quotes extract` first", id="missing"),
 ])
 def test_reading_a_folder_that_is_no_table(name: str, message: str, tmp_path: Path) -> None:
@@ -240,6 +239,16 @@ def test_reading_a_folder_that_is_no_table(name: str, message: str, tmp_path: Pa
     with pytest.raises(InputError) as err:
         read_quotes(f"{tmp_path}/{name}")
     assert str(err.value) == message.format(out=f"{tmp_path}/{name}", folder=tmp_path / name)
+
+
+def test_a_folder_in_another_format_is_one_error(tmp_path: Path) -> None:
+    from quotes.errors import InputError
+    from quotes.export import output_format
+
+    with pytest.raises(InputError) as err:
+        output_format(f"{tmp_path}/out/", "csv")
+    assert str(err.value) == f"{tmp_path}/out/: a folder of parts is Parquet; leave out --format csv, or name a file"
+    assert output_format(f"{tmp_path}/out/", "parquet") == output_format(tmp_path / "out", "parquet") == "parquet"
 
 
 def test_a_folder_without_parts_is_one_error(tmp_path: Path) -> None:
