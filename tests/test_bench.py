@@ -57,7 +57,8 @@ def test_bench_refuses_bad_sizes(capsys) -> None:
 def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys) -> None:
     (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n', encoding="utf-8")
     (tmp_path / "jo.txt").write_text("Jo Park runs the harbour.\n\nIt rained.\n\n\"We won,\" Park said.\n", encoding="utf-8")
-    assert main(["bench", str(tmp_path), "--stream", "2", "--scale", "2,4", "--repeat", "2", "--workers-list", "1,2"]) == 0
+    assert main(["bench", str(tmp_path), "--stream", "2", "--scale", "2,4", "--repeat", "2",
+                 "--workers-list", "1,2"]) == 0
     out = capsys.readouterr().out.splitlines()
     ratio = r"\s+[\d.]+\s+[\d.]+\s+[\d.]+x"
     head = next(line for line in out if line.startswith("CPU (user+sys) and wall time; ratio of CPU to the raw parse"))

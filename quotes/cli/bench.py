@@ -79,7 +79,8 @@ def _counts(value: str) -> tuple[int, ...]:
     try:
         return worker_counts(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of worker counts (1 or more)") from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of worker counts (1 or "
+                                         "more)") from None
 
 
 def _annotate_one(annotator, text: str) -> int:
