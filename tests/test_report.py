@@ -121,8 +121,8 @@ def test_quote_columns_are_never_corpus_columns() -> None:
     assert date_column(frame(rows)) is None and outlet_column(frame(rows)) is None
 
 
-def test_csv_jsonl_and_parquet_tables_read_alike(tmp_path: Path) -> None:
-    from quotes.export import write_quotes
+def test_csv_jsonl_parquet_and_parquet_parts_read_alike(tmp_path: Path) -> None:
+    from quotes.export import partition_writer, write_quotes
     from quotes.records import Quote
 
     doc = '"=1+1," said Jo Park. "Fine," she added.'
@@ -132,6 +132,10 @@ def test_csv_jsonl_and_parquet_tables_read_alike(tmp_path: Path) -> None:
     for suffix in (".csv", ".jsonl", ".parquet"):
         write_quotes(quotes, tmp_path / f"q{suffix}")
         frames.append(read_table(tmp_path / f"q{suffix}"))
+    with partition_writer(tmp_path / "parts", rows_per_part=1) as writer:  # a folder of two one-row parts
+        for q in quotes:
+            writer.write(q)
+    frames.append(read_table(tmp_path / "parts"))
     for other in frames[1:]:
         pd.testing.assert_frame_equal(frames[0], other, check_dtype=False)
     assert frames[0]["text"].tolist() == ["=1+1,", "Fine,"]  # the CSV's spreadsheet apostrophe taken off

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..export import spreadsheet_text
+from ..export import parquet_parts, spreadsheet_text
 from ..records import COLUMNS
 
 # without these a row cannot be drawn or placed in its article
@@ -25,17 +25,17 @@ REQUIRED = ("doc_id", "quote_id", "start", "end", "text", "speaker", "stance")
 _INTEGERS = ("start", "end")
 _FLOATS = ("stance_score", "confidence")
 _FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-_WHAT = "pass the table `quotes extract` wrote (.csv, .jsonl or .parquet)"
+_WHAT = "pass the table `quotes extract` wrote (.csv, .jsonl, .parquet or a folder of Parquet parts)"
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """The table's rows: the quote columns typed (offsets int, scores float, NaN when empty; text ""), corpus
     columns as strings."""
     p = Path(path)
-    fmt = _FORMATS.get(p.suffix.lower())
+    fmt = "parquet" if p.is_dir() else _FORMATS.get(p.suffix.lower())  # a folder of parts from `-o FOLDER/`
     if fmt is None:
         raise InputError(f"{p}: not a quote table file; {_WHAT}")
-    if not p.is_file():
+    if not p.exists():
         raise InputError(f"{p}: no such file; run `quotes extract` first, or check the path")
     rows, columns = _parquet(p) if fmt == "parquet" else _text_rows(p, fmt)
     missing = [c for c in REQUIRED if c not in columns]
@@ -95,7 +95,8 @@ def _parquet(p: Path) -> tuple[list[dict], list[str]]:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(p)
+        table = pa.concat_tables([pq.read_table(part) for part in parquet_parts(p)]) if p.is_dir() else \
+            pq.read_table(p)
     except (pa.ArrowException, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{p}: not a Parquet file ({first}); {_WHAT}") from None
