@@ -39,7 +39,7 @@ _ADVICE = {
 }
 
 
-PART_NAME = re.compile(r"part-\d{5}\.[a-z]+")  # the parts of a folder table: part-00000.parquet, ...
+PART_NAME = re.compile(r"part-\d{5}\.parquet")  # the parts of a folder table: part-00000.parquet, ...
 
 
 def part_name(index: int, suffix: str) -> str:
@@ -117,10 +117,17 @@ def _not_ours(path: Path) -> OutputError:
                        "part-NNNNN files written by quotes is replaced)")
 
 
-def check_output_folder(path: str | Path) -> Path:
+def check_output_folder(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
     """The output folder of a table in parts, checked: new, empty or one of parts (replaced whole), in a
-    folder where a sibling can be created. Raises OutputError otherwise; creates nothing."""
+    folder where a sibling can be created, and neither an input nor holding one (the folder is replaced
+    whole: an input there would be lost). Raises OutputError otherwise; creates nothing."""
     path = Path(path)
+    target = path.resolve()
+    for raw in inputs:
+        source = Path(raw).resolve()
+        if source == target or target in source.parents:
+            raise OutputError(f"{path}: is or holds the input {raw}; write the parts to another folder, "
+                              "the input stays as it is")
     parent = path.parent
     if not parent.exists():
         raise OutputError(f"{parent}: output folder does not exist; create it first")

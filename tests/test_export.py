@@ -258,3 +258,34 @@ def test_a_folder_without_parts_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_quotes(tmp_path / "t")
     assert str(err.value).startswith(f"{tmp_path / 't'}: no Parquet parts (part-00000.parquet, ...) in this folder")
+
+
+@pytest.mark.parametrize("input_is", ["the folder", "a file in it"])
+def test_a_parts_folder_that_is_or_holds_an_input_is_refused_and_kept(input_is: str, tmp_path: Path,
+                                                                      capsys) -> None:
+    # files split as part-00000.jsonl, ... look like parts by name; they are a user's corpus, never replaced
+    from quotes.cli import main
+    from quotes.cli.status import EXIT_ERROR
+
+    chunks = tmp_path / "chunks"
+    chunks.mkdir()
+    for k in range(2):
+        (chunks / f"part-0000{k}.jsonl").write_text(json.dumps({"id": f"d{k}", "text": "Hi."}) + "\n",
+                                                    encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in chunks.iterdir()}
+    source = chunks if input_is == "the folder" else chunks / "part-00000.jsonl"
+    assert main(["extract", str(source), "-o", f"{chunks}/", "-q"]) == EXIT_ERROR
+    assert "Error: " in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in chunks.iterdir()} == before
+
+
+def test_a_folder_of_files_named_like_parts_but_not_parquet_is_not_ours(tmp_path: Path) -> None:
+    from quotes.errors import OutputError
+    from quotes.output import check_output_folder
+
+    out = tmp_path / "split"
+    out.mkdir()
+    (out / "part-00000.txt").write_text("a user's text", encoding="utf-8")
+    with pytest.raises(OutputError):
+        check_output_folder(out)
+    assert [p.name for p in out.iterdir()] == ["part-00000.txt"]

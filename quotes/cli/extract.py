@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
                          "quotes extract PATH... -o OUT")
     target = Target.of(args.output, args.format)
     if target.parts:
-        check_output_folder(target.path)
+        check_output_folder(target.path, args.paths)
     elif target.path is not None:
         check_extract_output(target.path, args.paths)
     exclude = [target.path] if target.path is not None else []
