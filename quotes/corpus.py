@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Collection, Iterable, Iterator, Mapping, Union
 
 # a folder's walk reads exactly these (the README lists them); a file named on the command line is read whatever
-# its name: as JSONL, as CSV, or else as text
+# its name: as JSONL, as JSON records (.json), as CSV, or else as text
 FOLDER_SUFFIXES = (".txt", ".jsonl", ".csv")
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CORPUS_SUFFIXES = JSONL_SUFFIXES | {".csv"}
@@ -184,6 +184,8 @@ def _read_file(path: Path, names: _Fields) -> Iterator[Item]:
         return
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(path, text, names)
+    elif suffix == ".json":  # named on the command line: an array of records, one record, or JSON lines
+        yield from _read_json(path, text, names)
     elif suffix == ".csv":
         yield from _read_csv(path, text, names)
     else:
@@ -227,8 +229,10 @@ def _record_document(origin: str, record: object, default_id: str, names: _Field
     if not _encodable(doc_id):
         return Skipped(origin, "record's id holds an unpaired surrogate: not Unicode text; fix the record",
                        "records that are not Unicode")
+    # a field with no name (a CSV's unnamed index column, a short row's extra values) is no column
     kept = {_unicode(k): _as_text(v) for k, v in record.items()
-            if k not in (id_key, text_key) and (names.keep is None or k in names.keep)}
+            if isinstance(k, str) and k.strip() and k not in (id_key, text_key)
+            and (names.keep is None or k in names.keep)}
     return Document(doc_id, text, origin, fields=kept)
 
 
@@ -265,6 +269,19 @@ def _read_jsonl(path: Path, text: str, names: _Fields) -> Iterator[Item]:
                           "lines that are not JSON")
             continue
         yield _record_document(f"{path}:{lineno}", record, f"{path.stem}-{lineno}", names)
+
+
+def _read_json(path: Path, text: str, names: _Fields) -> Iterator[Item]:
+    """A `.json` corpus: a JSON array of records (`file:N` is the Nth), a single record, or, when the file is
+    not one JSON value, JSON lines. Never the JSON text as one document's prose."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        yield from _read_jsonl(path, text, names)
+        return
+    records = value if isinstance(value, list) else [value]
+    for n, record in enumerate(records, 1):
+        yield _record_document(f"{path}:{n}", record, f"{path.stem}-{n}", names)
 
 
 def _read_csv(path: Path, text: str, names: _Fields) -> Iterator[Item]:

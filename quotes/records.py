@@ -16,15 +16,21 @@ CORPUS_PREFIX = "corpus_"
 
 
 def corpus_columns(names: Iterable[str], taken: Iterable[str] = COLUMNS) -> dict[str, str]:
-    """Each corpus field's column in the quote table, in the order given: the field's own name, or that name
-    with `CORPUS_PREFIX` before it (as often as it takes) when a column of that name is already there."""
-    used = set(taken)
+    """Each corpus field's column in the quote table, in the order given: the field's own name, or, for a
+    field named like a standard column, that name with `CORPUS_PREFIX` before it as often as it takes to be
+    unlike every column and every other field (so `speaker` is `corpus_speaker`, or `corpus_corpus_speaker`
+    when the corpus has a `corpus_speaker` of its own, whatever the order of the fields)."""
+    names = list(dict.fromkeys(names))
+    standard = set(taken)
+    used = standard | set(names)
     out: dict[str, str] = {}
     for name in names:
         column = name
-        while column in used:
-            column = CORPUS_PREFIX + column
-        used.add(column)
+        if name in standard:
+            column = CORPUS_PREFIX + name
+            while column in used:
+                column = CORPUS_PREFIX + column
+            used.add(column)
         out[name] = column
     return out
 

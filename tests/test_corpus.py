@@ -220,6 +220,8 @@ COLUMN_NAMES = [
       id="standard-names-prefixed"),
     P(["corpus_speaker", "speaker"], {"corpus_speaker": "corpus_speaker", "speaker": "corpus_corpus_speaker"},
       id="prefixed-until-free"),
+    P(["speaker", "corpus_speaker"], {"speaker": "corpus_corpus_speaker", "corpus_speaker": "corpus_speaker"},
+      id="a-field-keeps-its-own-name-whatever-the-order"),
 ]
 
 
@@ -229,3 +231,23 @@ def test_corpus_columns(fields: list[str], columns: dict) -> None:
 
     assert corpus_columns(fields) == columns
     assert list(corpus_columns(fields)) == fields  # in the order given
+
+
+@pytest.mark.parametrize("content", [
+    P(json.dumps([{"id": "a", "text": "One.", "date": "2024"}, {"id": "b", "text": "Two."}]), id="array"),
+    P(json.dumps({"id": "a", "text": "One.", "date": "2024"}) + "\n" + json.dumps({"id": "b", "text": "Two."}),
+      id="json-lines"),
+])
+def test_a_json_file_named_on_the_command_line_is_records_not_prose(content: str, tmp_path: Path) -> None:
+    path = tmp_path / "corpus.json"
+    path.write_text(content, encoding="utf-8")
+    docs = list(read_corpus([path]))
+    assert [(d.doc_id, d.text) for d in docs] == [("a", "One."), ("b", "Two.")]
+    assert docs[0].fields == {"date": "2024"}
+
+
+def test_an_unnamed_csv_column_is_no_field(tmp_path: Path) -> None:
+    path = tmp_path / "frame.csv"  # as pandas.to_csv writes it with its index
+    path.write_text(",id,text,date\n0,a,One.,2024\n", encoding="utf-8")
+    (doc,) = read_corpus([path])
+    assert doc.doc_id == "a" and doc.fields == {"date": "2024"}
