@@ -107,6 +107,26 @@ def atomic_write(path: str | Path, newline: str | None = "", binary: bool = Fals
         raise
 
 
+def write_together(files: dict[Path, bytes]) -> None:
+    """Several files that appear together or not at all (a page and its chart): each is written aside in full,
+    and only then are they renamed into place; a failed write leaves none of them, and older files as they
+    were."""
+    parts: dict[Path, Path] = {}
+    current = None
+    try:
+        for current, payload in files.items():
+            parts[current] = part_path(current)
+            with open(parts[current], "wb") as fh:
+                fh.write(payload)
+        for current, part in parts.items():
+            os.replace(part, current)
+    except OSError as exc:
+        raise OutputError(f"{current}: writing failed ({_why(exc)}); nothing was written") from None
+    finally:
+        for part in parts.values():
+            _remove(part)  # gone already once renamed
+
+
 def _ours(folder: Path) -> bool:
     """An empty folder, or one of parts alone (a folder table this tool wrote)."""
     return all(p.is_file() and PART_NAME.fullmatch(p.name) for p in folder.iterdir())

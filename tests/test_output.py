@@ -118,3 +118,21 @@ def test_a_whole_write_replaces_the_file(tmp_path: Path) -> None:
         fh.write("new\n")
     assert out.read_text(encoding="utf-8") == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_files_written_together_appear_together_or_not_at_all(tmp_path: Path) -> None:
+    # a report's page and its chart: when the chart cannot be written, the page is not replaced either
+    from quotes.errors import OutputError
+    from quotes.output import write_together
+
+    page = tmp_path / "report.html"
+    page.write_text("the older page", encoding="utf-8")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(OutputError) as err:
+        write_together({page: b"<html>new</html>", blocker / "chart.png": b"PNG"})
+    assert str(err.value).startswith(f"{blocker / 'chart.png'}: writing failed (")
+    assert page.read_text(encoding="utf-8") == "the older page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder", "report.html"]  # no part left
+    write_together({page: b"<html>new</html>", tmp_path / "chart.png": b"PNG"})
+    assert page.read_bytes() == b"<html>new</html>" and (tmp_path / "chart.png").read_bytes() == b"PNG"

@@ -407,3 +407,19 @@ def test_polnear_dev_report_in_chromium(browser, tmp_path: Path) -> None:
     page.wait_for_timeout(500)
     assert problems == []
 
+
+
+def test_quote_ids_that_differ_never_share_an_anchor() -> None:
+    from quotes.report.article_html import quote_anchor
+
+    ids = ["q 1", "q_1", "q1", "é", "è", "q-1", "引用"]
+    anchors = [quote_anchor("a1", q) for q in ids]
+    assert len(set(anchors)) == len(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", a) for a in anchors)
+    assert quote_anchor("a1", "q1") == "a1-q1"  # the ids quotes extract writes stay readable
+
+
+def test_a_date_keeps_the_day_it_was_written_on_whatever_its_time_zone() -> None:
+    table = pd.DataFrame({"date": ["2024-01-01T23:30:00-05:00", "2024-01-02T00:30:00+09:00", "2024-01-03"]})
+    days = [d.strftime("%Y-%m-%d") for d in date_column(table).values]
+    assert days == ["2024-01-01", "2024-01-02", "2024-01-03"]  # not moved to the UTC day before or after

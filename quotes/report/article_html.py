@@ -14,8 +14,9 @@ WHY_LIMIT = 200  # characters of stance_cues in a tooltip; the table has them al
 
 
 def quote_anchor(article: str, quote_id: str) -> str:
-    """The page id of a quote: its article's anchor and its id, reduced to characters safe in a URL."""
-    return f"{article}-{re.sub(r'[^A-Za-z0-9_-]', '_', quote_id)}"
+    """The page id of a quote: its article's anchor and its id in characters safe in a URL, every other
+    character (the underscore too) written as `_hex_`, so that two quote ids never share an anchor."""
+    return f"{article}-{re.sub(r'[^A-Za-z0-9-]', lambda m: f'_{ord(m.group()):x}_', quote_id)}"
 
 
 def _number(value: float) -> str:

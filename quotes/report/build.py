@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..corpus import Skipped, read_corpus
 from ..errors import InputError
-from ..output import atomic_write, check_output
+from ..output import check_output, write_together
 from . import charts, columns, data, vega
 from .articles import Placement, place_quotes
 from .html import Chart, Page, render
@@ -68,13 +68,12 @@ def build_report(table: str | Path, output: str | Path, texts: Sequence[str | Pa
     page, main = _page(Path(table).name, frame, placement, top)
     page.warnings = warnings
     html = render(page)
+    files = {Path(output): html.encode("utf-8")}
     if png is not None and main is None:
         warnings.append(f"{png}: not written; the table has no quotes to chart")
-    elif png is not None:  # first: when it fails, the run has written nothing
-        with atomic_write(png, binary=True) as fh:
-            fh.write(vega.to_png(main))
-    with atomic_write(output, newline="\n") as fh:
-        fh.write(html)
+    elif png is not None:
+        files[Path(png)] = vega.to_png(main)
+    write_together(files)  # the page and its chart both, or neither
     named = sum(1 for s in page.speakers if s.name != data.NO_SPEAKER)
     return Report(len(frame), len(placement.articles), named, len(html.encode("utf-8")), warnings)
 

@@ -39,6 +39,10 @@ def _by_name(frame: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
     return [lower[n] for n in names if n in lower]
 
 
+# a time zone after a time ("Z", "+02:00", "-0500"); only after a time, so "05-12-2024" keeps its year
+_ZONE = r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+
+
 def date_column(frame: pd.DataFrame) -> Column | None:
     """The first date-like corpus column whose cells are mostly dates, parsed (NaT where a cell is not)."""
     for name in _by_name(frame, DATE_NAMES):
@@ -48,7 +52,10 @@ def date_column(frame: pd.DataFrame) -> Column | None:
             continue
         with warnings.catch_warnings():  # pandas warns when it has to guess a format; guessing is the point
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(cells.where(cells != ""), errors="coerce", utc=True, format="mixed")
+            # the date as the outlet wrote it: a time zone taken off, not converted (a story of 23:30 at -05:00
+            # belongs to its own day, not to the next one in UTC)
+            local = cells.str.replace(_ZONE, r"\1", regex=True)
+            parsed = pd.to_datetime(local.where(local != ""), errors="coerce", utc=True, format="mixed")
         if parsed.notna().sum() >= DATE_SHARE * len(filled):
             return Column(name, f"dates from column `{name}`", parsed.dt.tz_localize(None))
     return None
