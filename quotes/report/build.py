@@ -104,7 +104,7 @@ def _page(source: str, frame: pd.DataFrame, placement: Placement, top: int) -> t
         specs["speakers"] = charts.speakers_chart(data.speaker_stances(frame, top), labels)
         specs["kinds"] = charts.kinds_chart(kinds)
     date, outlet = columns.date_column(frame), columns.outlet_column(frame)
-    time_note = _absent("date", columns.DATE_NAMES) if date is None else ""
+    time_note = _absent("date", columns.DATE_NAMES, "whose cells are mostly dates") if date is None else ""
     if date is not None and len(frame):
         counts, unit, undated = columns.stance_over_time(frame, date.values)
         specs["time"] = charts.time_chart(counts, labels, unit)
@@ -125,9 +125,9 @@ def _page(source: str, frame: pd.DataFrame, placement: Placement, top: int) -> t
     return page, specs.get("speakers")
 
 
-def _absent(what: str, names: tuple[str, ...]) -> str:
+def _absent(what: str, names: tuple[str, ...], having: str = "with values") -> str:
     return (f"No chart: the table has no {what} column ({', '.join(f'<code>{n}</code>' for n in names[:5])}, ...) "
-            "with values.")
+            f"{having}.")
 
 
 def _facts(frame: pd.DataFrame, date, outlet) -> dict[str, str]:
