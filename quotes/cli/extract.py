@@ -26,6 +26,7 @@ from ..pipeline import Annotated, Annotator
 from ..records import CORPUS_PREFIX, corpus_columns
 from ..registry import Registry
 from .progress import progress_bar
+from .arguments import positive
 from .status import EXIT_OK, EXIT_WARNINGS, UsageError
 from .table import Spool, Target, write_table
 from .warnings import Warnings
@@ -56,7 +57,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--selective", action="store_true",
                    help="run the whole model only near quotes, the NER everywhere: about 0.8x the CPU of the full "
                         "parse, nearly the same rows (default: the whole model over every paragraph)")
-    p.add_argument("--workers", type=_positive, default=None, metavar="N",
+    p.add_argument("--workers", type=positive("processes"), default=None, metavar="N",
                    help=f"processes that annotate, each with its own model (default: the cores there are, "
                         f"{os.cpu_count() or 1}); 1 annotates in this process")
     p.add_argument("--dask", nargs="?", const=LOCAL, default=None, metavar="ADDRESS",
@@ -71,15 +72,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 _ADDRESS = re.compile(r"^([a-z][a-z0-9+]*://.+|[\w.-]+:\d+)$")
 
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes; give 1 or more")
-    return n
 
 
 def _keep(value: str) -> tuple[str, ...]:

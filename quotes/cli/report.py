@@ -3,17 +3,9 @@ from __future__ import annotations
 
 import argparse
 
+from .arguments import positive
 from .status import EXIT_OK, EXIT_SKIPPED, warn
 
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of speakers; give 1 or more")
-    return n
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,7 +16,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, metavar="HTML", help="the report to write, a .html file")
     p.add_argument("--png", metavar="PNG", help="also write the main chart (quotes per speaker and stance) as a "
                                                  ".png image for slides")
-    p.add_argument("--top", type=_positive, default=25, metavar="N",
+    p.add_argument("--top", type=positive("speakers"), default=25, metavar="N",
                    help="speakers (and outlets) in the charts, the rest as one 'others' bar (default: 25)")
     p.add_argument("--id-field", help="id column of JSONL/CSV corpora in --texts (default: id or doc_id)")
     p.add_argument("--text-field", help="text column of JSONL/CSV corpora in --texts (default: text)")
