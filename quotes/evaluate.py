@@ -243,9 +243,11 @@ class Evaluation:
             "partial_speaker_right": sum(speaker_matches(m.pred, m.gold, self.gold.scheme) for m in mp),
         }
 
-    def stance_items(self) -> list[tuple[str, list[str], str]]:
+    def stance_items(self) -> list[tuple[str, list[str], str, float | None]]:
+        """(gold label, its alternates, predicted label, the prediction's stance_score) per matched quote."""
         _, md = self._direct()
-        return [(m.gold.stance, m.gold.stance_alternates, m.pred.stance) for m in md if m.gold.stance]
+        return [(m.gold.stance, m.gold.stance_alternates, m.pred.stance, m.pred.stance_score)
+                for m in md if m.gold.stance]
 
 
 def _match_segments(gold: Gold, pred: list[Quote]) -> Evaluation:

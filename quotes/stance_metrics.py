@@ -1,14 +1,22 @@
 """Stance figures for matched direct quotes: accuracy (strict and accepting alternates),
 per-label precision and recall, macro-F1 and the confusion matrix, and a text table of them.
 
-Pure: the caller matches predictions to gold and passes (gold, alternates, predicted) triples.
+Two figures say how far the labels can be trusted: the accuracy of always answering the
+commonest gold label (a stance model that does not beat it has learned the corpus's mix, not
+its quotes), and, when the predictions carry their `stance_score`, the accuracy of the
+highest-scoring quarter and half of them (how much a user gains by keeping only those).
+
+Pure: the caller matches predictions to gold and passes (gold, alternates, predicted) triples,
+or (gold, alternates, predicted, score) quadruples.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-Item = tuple[str, Sequence[str], str]  # (gold label, labels also accepted, predicted label)
+Item = tuple  # (gold label, labels also accepted, predicted label[, the prediction's stance_score])
+
+SCORE_SHARES = (0.25, 0.5)  # the top quarter and half of the predictions by stance_score
 
 
 def _ratio(num: int, den: int) -> float:
@@ -22,7 +30,9 @@ def stance_report(items: Iterable[Item], labels: Sequence[str]) -> dict[str, Any
     Macro-F1 averages the labels that occur in the gold or the predictions (a label absent
     from both has no defined F1 and would only drag the mean down).
     """
-    items = [(str(g), tuple(str(a) for a in alts or ()), str(p)) for g, alts, p in items]
+    items = list(items)
+    scores = [_score(it) for it in items]
+    items = [(str(it[0]), tuple(str(a) for a in it[1] or ()), str(it[2])) for it in items]
     order = list(dict.fromkeys([*labels, *(g for g, _, _ in items), *(p for _, _, p in items)]))
     confusion = {g: {p: 0 for p in order} for g in order}
     for gold, _, pred in items:
@@ -45,7 +55,83 @@ def stance_report(items: Iterable[Item], labels: Sequence[str]) -> dict[str, Any
         "labels": order,
         "per_label": per_label,
         "confusion": confusion,
+        "baseline": _baseline(items, order),
+        # scores that are missing or all equal (a table without the column) rank nothing
+        "by_score": _by_score(items, scores) if None not in scores and len(set(scores)) > 1 else None,
     }
+
+
+def _score(item: Sequence) -> float | None:
+    try:
+        return float(item[3]) if len(item) > 3 and item[3] not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _right(item: tuple[str, tuple[str, ...], str], pred: str | None = None) -> tuple[bool, bool]:
+    gold, alts, predicted = item
+    pred = predicted if pred is None else pred
+    return pred == gold, pred == gold or pred in alts
+
+
+def _baseline(items: list[tuple[str, tuple[str, ...], str]], order: list[str]) -> dict[str, Any] | None:
+    """Always the commonest gold label (the first in label order on a tie)."""
+    if not items:
+        return None
+    counts = {lab: sum(g == lab for g, _, _ in items) for lab in order}
+    label = max(order, key=lambda lab: counts[lab])
+    right = [_right(it, label) for it in items]
+    return {"label": label, "accuracy": _ratio(sum(s for s, _ in right), len(items)),
+            "accuracy_alternates": _ratio(sum(a for _, a in right), len(items))}
+
+
+def _by_score(items: list[tuple[str, tuple[str, ...], str]], scores: list[float]) -> dict[str, Any]:
+    """Accuracy of the top-scoring shares of the predictions, and the AUROC of the score for strict
+    correctness (the chance that a right label scores above a wrong one; ties count half)."""
+    ranked = sorted(zip(scores, items), key=lambda x: -x[0])
+    shares = []
+    for share in SCORE_SHARES:
+        k = max(1, round(len(ranked) * share))
+        top = ranked[:k]
+        right = [_right(it) for _, it in top]
+        shares.append({"share": share, "n": k, "min_score": top[-1][0],
+                       "accuracy": _ratio(sum(s for s, _ in right), k),
+                       "accuracy_alternates": _ratio(sum(a for _, a in right), k)})
+    return {"shares": shares, "auroc": _auroc([(sc, _right(it)[0]) for sc, it in ranked])}
+
+
+def _auroc(scored: list[tuple[float, bool]]) -> float | None:
+    """Mann-Whitney: ranks with ties averaged, in O(n log n)."""
+    pos = sum(ok for _, ok in scored)
+    neg = len(scored) - pos
+    if not pos or not neg:
+        return None
+    ordered = sorted(scored, key=lambda x: x[0])
+    rank_sum, i = 0.0, 0
+    while i < len(ordered):
+        j = i
+        while j < len(ordered) and ordered[j][0] == ordered[i][0]:
+            j += 1
+        mid = (i + 1 + j) / 2  # the mean of ranks i+1 .. j
+        rank_sum += mid * sum(ok for _, ok in ordered[i:j])
+        i = j
+    return (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
+
+
+def _trust_lines(report: dict[str, Any]) -> list[str]:
+    out = []
+    base = report.get("baseline")
+    if base:
+        out.append(f"  always '{base['label']}' (the commonest gold label): strict {base['accuracy']:.3f}, "
+                   f"alternates count {base['accuracy_alternates']:.3f}")
+    by = report.get("by_score")
+    if by:
+        for s in by["shares"]:
+            out.append(f"  top {s['share']:.0%} by stance_score (>= {s['min_score']:.3f}, {s['n']} quotes): "
+                       f"strict {s['accuracy']:.3f}, alternates count {s['accuracy_alternates']:.3f}")
+        if by["auroc"] is not None:
+            out.append(f"  stance_score ranks right above wrong labels: AUROC {by['auroc']:.3f}")
+    return out
 
 
 def format_stance_report(report: dict[str, Any]) -> str:
@@ -60,6 +146,7 @@ def format_stance_report(report: dict[str, Any]) -> str:
         f"  accuracy (strict)            {report['accuracy']:.3f}",
         f"  accuracy (alternates count)  {report['accuracy_alternates']:.3f}",
         f"  macro-F1                     {report['macro_f1']:.3f}",
+        *_trust_lines(report),
         "",
         f"{'label':<{w}}{'precision':>10}{'recall':>8}{'f1':>7}{'gold':>6}{'predicted':>11}",
     ]
