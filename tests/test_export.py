@@ -289,3 +289,28 @@ def test_a_folder_of_files_named_like_parts_but_not_parquet_is_not_ours(tmp_path
     with pytest.raises(OutputError):
         check_output_folder(out)
     assert [p.name for p in out.iterdir()] == ["part-00000.txt"]
+
+
+def test_eval_reads_a_folder_of_parts_as_predictions(tmp_path: Path, capsys) -> None:
+    # a folder table is a quote table like a file: `quotes eval` must not annotate it as texts
+    from quotes.cli import main
+    from quotes.export import table_writer
+
+    root = Path(__file__).resolve().parents[1]
+    gold = root / "annotations" / "gold_seeds_dev.jsonl"
+    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    quotes = [Quote(doc_id=r["doc_id"], quote_id=f"q{k}", start=r["start"], end=r["end"], text=r["text"],
+                    type=r["type"], speaker=r["speaker"], stance=r["stance"], stance_score=0.5 + k / 100)
+              for k, r in enumerate(rows)]
+    table = tmp_path / "pred.csv"
+    write_quotes(quotes, table)
+    with table_writer(f"{tmp_path / 'parts'}/", rows_per_part=4) as writer:
+        for q in quotes:
+            writer.write(q)
+    assert len(list((tmp_path / "parts").iterdir())) > 1
+    figures = {}
+    for pred in (table, tmp_path / "parts"):
+        assert main(["eval", str(gold), str(pred), "--texts", str(root / "seeds"), "--json"]) == 0
+        figures[pred.name] = json.loads(capsys.readouterr().out)["quotes"]
+    assert figures["parts"] == figures["pred.csv"]
+    assert figures["parts"]["f1"] == 1.0 and figures["parts"]["speaker_accuracy"] == 1.0

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..corpus import Document, read_corpus
 from ..errors import InputError
 from ..evaluate import Evaluation, Gold, evaluate, load_gold
-from ..export import FORMATS, read_quotes
+from ..export import FORMATS, is_parts_folder, read_quotes
 from ..pipeline import Annotator, annotate_corpus
 from ..records import Quote
 from .status import EXIT_OK
@@ -23,7 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("gold", help="gold JSONL (annotations/gold_seeds_dev.jsonl), a brat folder (e.g. polnear/dev), "
                                 "or corrections pulled from Label Studio (`quotes pull`, .json)")
     p.add_argument("pred", metavar="PRED_OR_TEXTS",
-                   help="predictions from `quotes extract` (.csv/.jsonl), or texts to annotate now (file or folder)")
+                   help="predictions from `quotes extract` (.csv/.jsonl/.parquet, or a folder of Parquet "
+                        "parts from `-o DIR/`), or texts to annotate now (file or folder)")
     p.add_argument("--texts", help="folder of the gold's texts (JSONL gold; default: PRED_OR_TEXTS when a folder)")
     p.add_argument("--compare", choices=["textacy"], help="also score textacy's direct_quotations on the same texts")
     p.add_argument("--rules", help="rules file used when annotating texts")
@@ -36,7 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _is_prediction_file(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in FORMATS
+    """A quote table: a .csv/.jsonl/.parquet file, or a folder of Parquet parts (`quotes extract -o DIR/`)."""
+    return (path.is_file() and path.suffix.lower() in FORMATS) or is_parts_folder(path)
 
 
 def _texts_for(gold: Gold, args: argparse.Namespace) -> list[Document]:
@@ -62,7 +64,7 @@ def _load_gold(args: argparse.Namespace, texts_dir: str | None) -> Gold:
 
 def run(args: argparse.Namespace) -> int:
     pred_path = Path(args.pred)
-    texts_dir = args.texts or (args.pred if pred_path.is_dir() else None)
+    texts_dir = args.texts or (args.pred if pred_path.is_dir() and not is_parts_folder(pred_path) else None)
     gold = _load_gold(args, texts_dir)
     unit = args.unit or ("utterance" if gold.scheme == "attribution" else "segment")
     if _is_prediction_file(pred_path):
