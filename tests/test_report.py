@@ -423,3 +423,20 @@ def test_a_date_keeps_the_day_it_was_written_on_whatever_its_time_zone() -> None
     table = pd.DataFrame({"date": ["2024-01-01T23:30:00-05:00", "2024-01-02T00:30:00+09:00", "2024-01-03"]})
     days = [d.strftime("%Y-%m-%d") for d in date_column(table).values]
     assert days == ["2024-01-01", "2024-01-02", "2024-01-03"]  # not moved to the UTC day before or after
+
+
+@pytest.mark.parametrize("cells, days, says", [
+    # one day over 12 in the first place settles the column: 05/01 is then 5 January, not 1 May
+    (["05/01/2024", "13/01/2024", "2024-02-03"], ["2024-01-05", "2024-01-13", "2024-02-03"], "day first"),
+    (["05/01/2024", "01/13/2024", "2024-02-03"], ["2024-05-01", "2024-01-13", "2024-02-03"], ""),
+    (["05.01.2024", "05.02.2024", "2024-02-03"], ["2024-05-01", "2024-05-02", "2024-02-03"],
+     "no date in the column says which comes first"),
+    (["13/01/2024", "01/13/2024", "01/01/2024"], ["2024-01-13", "2024-01-13", "2024-01-01"], "both day first and"),
+    (["2024-05-01", "2024-05-02T10:00:00+02:00", "May 3, 2024"], ["2024-05-01", "2024-05-02", "2024-05-03"], ""),
+])
+def test_numeric_dates_are_read_one_way_for_the_whole_column(cells: list, days: list, says: str) -> None:
+    found = date_column(pd.DataFrame({"date": cells}))
+    assert [d.strftime("%Y-%m-%d") for d in found.values] == days
+    assert says in found.how
+    if not says:
+        assert found.how == "dates from column `date`"

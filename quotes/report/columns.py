@@ -50,15 +50,62 @@ def date_column(frame: pd.DataFrame) -> Column | None:
         filled = cells[cells != ""]
         if filled.empty:
             continue
-        with warnings.catch_warnings():  # pandas warns when it has to guess a format; guessing is the point
-            warnings.simplefilter("ignore")
-            # the date as the outlet wrote it: a time zone taken off, not converted (a story of 23:30 at -05:00
-            # belongs to its own day, not to the next one in UTC)
-            local = cells.str.replace(_ZONE, r"\1", regex=True)
-            parsed = pd.to_datetime(local.where(local != ""), errors="coerce", utc=True, format="mixed")
+        # the date as the outlet wrote it: a time zone taken off, not converted (a story of 23:30 at -05:00
+        # belongs to its own day, not to the next one in UTC)
+        local = cells.str.replace(_ZONE, r"\1", regex=True)
+        parsed = _parse(local.where(local != ""))
+        day_first, note = _numeric_order(local)
+        numeric = local.str.match(_NUMERIC)
+        if numeric.any():
+            parsed[numeric] = _numeric_dates(local[numeric], day_first)
         if parsed.notna().sum() >= DATE_SHARE * len(filled):
-            return Column(name, f"dates from column `{name}`", parsed.dt.tz_localize(None))
+            return Column(name, f"dates from column `{name}`{note}", parsed.dt.tz_localize(None))
     return None
+
+
+# a date written in numbers with the year last: 05/01/2024, 5.1.24, 05-01-2024 (day or month first?)
+_NUMERIC = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b"
+
+
+def _parse(cells: pd.Series) -> pd.Series:
+    with warnings.catch_warnings():  # pandas warns when it has to guess a format; guessing is the point
+        warnings.simplefilter("ignore")
+        return pd.to_datetime(cells, errors="coerce", utc=True, format="mixed")
+
+
+def _numeric_dates(cells: pd.Series, day_first: bool) -> pd.Series:
+    """Numeric dates read in the column's one order (pandas would guess per cell, and differently for
+    05/01/2024 and 05.01.2024); a two-digit year is this century's."""
+    parts = cells.str.extract(_NUMERIC).astype(int)
+    year = parts[2].where(parts[2] >= 100, parts[2] + 2000)
+
+    def read(day: pd.Series, month: pd.Series) -> pd.Series:
+        return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce", utc=True)
+
+    first, other = (parts[0], parts[1]) if day_first else (parts[1], parts[0])
+    # a cell that cannot be read in the column's order (13/01 in a month-first column) is read the only way it can
+    return read(first, other).fillna(read(other, first))
+
+
+def _numeric_order(cells: pd.Series) -> tuple[bool, str]:
+    """Whether the column's numeric dates put the day first, and what the page says of it.
+
+    One cell settles it for the whole column: 13/01/2024 can only be day first, 01/13/2024 only month
+    first. Left to itself, pandas reads each cell on its own, so 05/01/2024 became May while 13/01/2024
+    became January in the same column."""
+    parts = cells.str.extract(_NUMERIC).dropna().astype(int)
+    if parts.empty:
+        return False, ""
+    day_first, month_first = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
+    if day_first and not month_first:
+        return True, " (numeric dates read day first, as a day over 12 in the first place shows)"
+    if month_first:
+        return False, ("" if not day_first else
+                       " (numeric dates are written both day first and month first here; read month first where "
+                       "both can be)")
+    if ((parts[0] != parts[1]) & (parts[0] <= 12)).any():
+        return False, " (numeric dates read month first: no date in the column says which comes first)"
+    return False, ""
 
 
 def outlet_column(frame: pd.DataFrame) -> Column | None:
