@@ -122,13 +122,23 @@ def test_limit_takes_the_first_documents_in_sorted_order(brat: Path, tmp_path: P
     (["missing", "-o", "gold.jsonl"], "no such folder"),
     (["empty", "-o", "gold.jsonl"], "no .ann files with matching .txt texts"),
     (["corpus", "-o", "nowhere/gold.jsonl"], "output folder does not exist"),
-    (["corpus", "-o", "gold.jsonl", "--limit", "0"], "give a number of documents of at least 1"),
 ])
 def test_bad_input_is_a_one_line_error(brat: Path, tmp_path: Path, capsys, argv: list[str], message: str) -> None:
     (tmp_path / "empty").mkdir()
     code, stdout, err = run(capsys, "convert-gold", *[str(tmp_path / a) if i in (0, 2) else a
                                                       for i, a in enumerate(argv)])
     assert code == 1 and stdout == "" and err.count("\n") == 1 and message in err
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "all"])
+def test_limit_must_be_a_positive_number_a_usage_error(value: str, brat: Path, tmp_path: Path, capsys) -> None:
+    from quotes.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["convert-gold", str(brat), "-o", str(tmp_path / "gold.jsonl"), "--limit", value])
+    assert stop.value.code == 2
+    assert "is not a number of documents; give 1 or more" in capsys.readouterr().err
+    assert not (tmp_path / "gold.jsonl").exists()
 
 
 def test_the_gold_counts_documents_without_quotes_and_judges_mention_speakers_by_their_words(

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..convert_gold import convert
 from ..errors import InputError
 from ..output import atomic_write, check_output
+from .arguments import positive
 from .status import EXIT_OK
 
 
@@ -15,7 +16,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("brat", metavar="BRAT_DIR", help="brat standoff: text/ and attributions/ (PolNeAR), or .txt and "
                                                     ".ann side by side")
     p.add_argument("-o", "--output", required=True, metavar="GOLD", help="the gold JSONL to write")
-    p.add_argument("--limit", type=int, metavar="N", help="only the first N documents, in sorted order")
+    p.add_argument("--limit", type=positive("documents"), metavar="N", help="only the first N documents, in sorted order")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,8 +24,6 @@ def run(args: argparse.Namespace) -> int:
     folder, out = Path(args.brat), Path(args.output)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder; pass a brat folder (text/ and attributions/, e.g. polnear/train)")
-    if args.limit is not None and args.limit < 1:
-        raise InputError(f"--limit {args.limit}: give a number of documents of at least 1")
     check_output(out)
     docs, empty, kinds = set(), 0, {"direct": 0, "partial": 0}
     with atomic_write(out, newline=None) as fh:  # whole or not at all, as every output
