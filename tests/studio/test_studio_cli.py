@@ -62,7 +62,7 @@ def test_push_without_a_token_says_what_to_do(tmp_path: Path, monkeypatch, capsy
     for name in ("LABEL_STUDIO_API_KEY", "QUOTES_STUDIO_TOKEN", "LABEL_STUDIO_URL", "QUOTES_STUDIO_PORT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("QUOTES_STUDIO_DIR", str(tmp_path / ".studio"))
-    code, out, err = run(capsys, "pull", "--project", "p", "-o", tmp_path / "x.json")
+    code, out, err = run(capsys, "pull", "--project", "Seeds", "-o", tmp_path / "x.json")
     assert code == 1
     assert err == ("Error: no API token for http://127.0.0.1:8080: set LABEL_STUDIO_API_KEY to your Label Studio "
                    "token (Account & Settings > Legacy Token), or start the local server with `quotes studio start`\n")
@@ -92,3 +92,24 @@ def test_export_cells_are_safe_in_a_spreadsheet(tmp_path: Path, capsys) -> None:
     assert run(capsys, "export", pulled, "-o", tmp_path / "c.csv")[0] == 0
     with (tmp_path / "c.csv").open(encoding="utf-8", newline="") as fh:
         assert [r["text"] for r in csv.DictReader(fh)] == ["'=SUM(A1:A9) is wrong,"]
+
+
+@pytest.mark.parametrize("command", ["push", "pull"])
+@pytest.mark.parametrize("title", ["p", "  ab ", "x" * 51])
+def test_a_project_title_label_studio_refuses_is_a_usage_error(command: str, title: str, tmp_path: Path,
+                                                               capsys) -> None:
+    # checked before anything is annotated or any server is asked (it was the server's raw HTTP 400, at the end)
+    from quotes.cli import main
+
+    where = [str(tmp_path / "none.txt")] if command == "push" else ["-o", str(tmp_path / "x.json")]
+    with pytest.raises(SystemExit) as stop:
+        main([command, *where, "--project", title])
+    assert stop.value.code == 2
+    assert "a Label Studio project title has 3 to 50 characters" in capsys.readouterr().err
+
+
+def test_a_project_title_is_taken_without_the_spaces_at_its_ends() -> None:
+    from quotes.cli.arguments import project_title
+
+    assert project_title("  Seeds round trip ") == "Seeds round trip"
+    assert project_title("abc") == "abc" and project_title("x" * 50) == "x" * 50
