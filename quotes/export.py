@@ -229,15 +229,6 @@ def read_quotes(path: str | Path) -> list[Quote]:
         raise InputError(f"{p}: not a quote table ({exc}); expected the columns of `quotes extract`") from None
 
 
-def is_parts_folder(path: str | Path) -> bool:
-    """A folder table written by `quotes extract -o FOLDER/`: Parquet parts and nothing else."""
-    p = Path(path)
-    if not p.is_dir():
-        return False
-    files = list(p.iterdir())
-    return bool(files) and all(f.is_file() and PART_NAME.fullmatch(f.name) for f in files)
-
-
 def parquet_parts(folder: Path) -> list[Path]:
     """The Parquet parts of a folder table, in order."""
     parts = sorted(p for p in folder.iterdir() if PART_NAME.fullmatch(p.name) and p.suffix == ".parquet")

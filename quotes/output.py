@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 from .errors import OutputError
 
@@ -95,15 +95,23 @@ def atomic_write(path: str | Path, newline: str | None = "", binary: bool = Fals
     an error."""
     path = Path(path)
     part = part_path(path)
-    try:
+    with _undone_on_failure(path, lambda: _remove(part)):
         with (open(part, "wb") if binary else open(part, "w", encoding="utf-8", newline=newline)) as fh:
             yield fh
         os.replace(part, path)
+
+
+@contextmanager
+def _undone_on_failure(path: Path, undo: Callable[[], None]) -> Iterator[None]:
+    """Run `undo` (remove what was written aside) when the block fails, however it fails; an OSError becomes
+    one OutputError that names `path`."""
+    try:
+        yield
     except OSError as exc:
-        _remove(part)
+        undo()
         raise OutputError(f"{path}: writing failed ({_why(exc)}); nothing was written") from None
     except BaseException:
-        _remove(part)
+        undo()
         raise
 
 
@@ -130,6 +138,12 @@ def write_together(files: dict[Path, bytes]) -> None:
 def _ours(folder: Path) -> bool:
     """An empty folder, or one of parts alone (a folder table this tool wrote)."""
     return all(p.is_file() and PART_NAME.fullmatch(p.name) for p in folder.iterdir())
+
+
+def is_parts_folder(path: str | Path) -> bool:
+    """A folder table written by `quotes extract -o FOLDER/`: Parquet parts and nothing else."""
+    folder = Path(path)
+    return folder.is_dir() and any(folder.iterdir()) and _ours(folder)
 
 
 def _not_ours(path: Path) -> OutputError:
@@ -171,17 +185,11 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     without an error; on failure it is removed and `path` is as it was."""
     path = Path(path)
     part = None
-    try:
+    with _undone_on_failure(path, lambda: _remove_tree(part)):  # `part` as it is when the block fails
         part = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
         os.chmod(part, 0o777 & ~_umask())  # mkdtemp's folder is private; the table is as open as any new folder
         yield part
         _move_into_place(part, path)
-    except OSError as exc:
-        _remove_tree(part)
-        raise OutputError(f"{path}: writing failed ({_why(exc)}); nothing was written") from None
-    except BaseException:
-        _remove_tree(part)
-        raise
 
 
 def _umask() -> int:

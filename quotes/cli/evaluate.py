@@ -8,7 +8,8 @@ from pathlib import Path
 from ..corpus import Document, read_corpus
 from ..errors import InputError
 from ..evaluate import Evaluation, Gold, evaluate, load_gold
-from ..export import FORMATS, is_parts_folder, read_quotes
+from ..export import FORMATS, read_quotes
+from ..output import is_parts_folder
 from ..pipeline import Annotator, annotate_corpus
 from ..records import Quote
 from .status import EXIT_OK
