@@ -11,12 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Collection, Iterable, Mapping
 
-from .corpus import Document, Skipped, read_records
 from .errors import InputError, QuotesError
-from .export import to_dataframe
-from .pipeline import Annotator, annotate_corpus
+from .pipeline.annotator import Annotator, annotate_corpus
 from .records import COLUMNS, Quote, corpus_columns, with_fields
 from .rules import Rules, load_rules
+from .tables.corpus import Document, Skipped, read_records
+from .tables.export import to_dataframe
 
 __all__ = ["Annotator", "COLUMNS", "Quote", "QuotesError", "Rules", "extract", "extract_dataframe", "load_rules"]
 __version__ = "0.1.0"

@@ -9,12 +9,11 @@ ready-to-use views of the mapping.
 from __future__ import annotations
 
 import copy
+import io
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import io
 
 from ruamel.yaml import YAML
 from ruamel.yaml.emitter import RoundTripEmitter
@@ -46,7 +45,7 @@ class Rules:
     cue_verbs: dict[str, float] = field(default_factory=dict)
     cue_phrases: dict[str, float] = field(default_factory=dict)
     speakers: list[SpeakerEntry] = field(default_factory=list)
-    stance: Any = None  # quotes.stance_rules.StanceRules
+    stance: Any = None  # quotes.stance.schema.StanceRules
 
     @property
     def version(self) -> str:
@@ -134,7 +133,7 @@ class Rules:
     def save(self, path: str | Path) -> None:
         """Write the rules whole or not at all (a failed write is a one-line OutputError), after checking
         that the text reads back as the same rules."""
-        from .output import atomic_write
+        from .tables.output import atomic_write
 
         text = self.to_yaml()
         try:
@@ -275,7 +274,7 @@ def parse_rules(data: Any, source: str = "<defaults>") -> Rules:
         cue_phrases={k: w for k, w in _weights(data, "cue_phrases", source).items() if w >= floor},
         speakers=_speakers(data, source),
     )
-    from .stance_rules import parse_stance_rules  # the stance section's schema lives with the stance code
+    from .stance.schema import parse_stance_rules  # the stance section's schema lives with the stance code
 
     rules.stance = parse_stance_rules(data.get("stance") or {}, data.get("labels"), source)
     return rules

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import quotes
-from quotes.pipeline import Annotator
+from quotes.pipeline.annotator import Annotator
 
 pytestmark = pytest.mark.model
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from quotes.bench_scale import distinct_documents, quarters
+from quotes.bench.scale import distinct_documents, quarters
 from quotes.cli import main
 from quotes.cli.bench import MERGE_SIZES, synthetic_names
-from quotes.corpus import Document
 from quotes.errors import InputError
+from quotes.tables.corpus import Document
 
 
 def test_synthetic_names_are_deterministic_and_distinct() -> None:
@@ -34,7 +34,7 @@ def test_bench_prints_the_merge_time_and_its_scaling(tmp_path: Path, capsys) -> 
 
 @pytest.mark.model
 def test_bench_stress_prints_time_and_memory_per_character(capsys) -> None:
-    from quotes.hostile import PATHOLOGICAL
+    from quotes.bench.hostile import PATHOLOGICAL
 
     assert main(["bench", "--stress", "--sizes", "400,800"]) == 0
     out = capsys.readouterr().out.splitlines()

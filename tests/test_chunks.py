@@ -1,13 +1,13 @@
-"""Long documents through the model in pieces (`quotes.chunks`): the pieces cover the text exactly, end at
+"""Long documents through the model in pieces (`quotes.pipeline.chunks`): the pieces cover the text exactly, end at
 paragraphs, and the rows are those of one parse."""
 from __future__ import annotations
 
 import pytest
 
-from quotes import chunks
-from quotes.chunks import pieces, rough_tokens
-from quotes.hostile import PATHOLOGICAL
-from quotes.paragraphs import ParagraphIndex
+from quotes.bench.hostile import PATHOLOGICAL
+from quotes.pipeline import chunks
+from quotes.pipeline.chunks import pieces, rough_tokens
+from quotes.text.paragraphs import ParagraphIndex
 
 P = pytest.param
 
@@ -44,7 +44,7 @@ def test_pieces_cover_every_pathological_text_exactly(name: str) -> None:
 
 @pytest.mark.model
 def test_a_document_in_pieces_gives_the_rows_of_one_parse(monkeypatch) -> None:
-    from quotes.pipeline import Annotator
+    from quotes.pipeline.annotator import Annotator
 
     annotator = Annotator()
     text = PATHOLOGICAL["many paragraphs"](12_000, 0)

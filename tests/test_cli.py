@@ -318,7 +318,8 @@ def test_an_unusable_output_fails_before_any_work(kind: str, folder: Path, tmp_p
 def test_an_output_that_cannot_be_created_fails_before_any_work(code: int, folder: Path, tmp_path: Path,
                                                                 monkeypatch, capsys) -> None:
     """Simulated (the tests may run as root, whom permissions do not stop); the model is never loaded."""
-    from quotes import output, pipeline
+    from quotes.pipeline import annotator as pipeline
+    from quotes.tables import output
 
     monkeypatch.setattr(output.os, "open", lambda *a, **k: (_ for _ in ()).throw(OSError(code, os.strerror(code))))
     monkeypatch.setattr(pipeline, "load_pipeline", lambda *a, **k: pytest.fail("the model was loaded"))
@@ -330,7 +331,7 @@ def test_an_output_that_cannot_be_created_fails_before_any_work(code: int, folde
 
 @pytest.mark.model
 def test_a_full_disk_while_writing_leaves_nothing(folder: Path, tmp_path: Path, monkeypatch, capsys) -> None:
-    from quotes import output
+    from quotes.tables import output
 
     class Full:
         def __init__(self, fh):

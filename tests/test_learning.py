@@ -26,13 +26,13 @@ import pytest
 import yaml
 
 from quotes.cli import main
-from quotes.evaluate import GoldQuote
-from quotes.learning.corrections import CorrectedDoc, load_corrections
 from quotes.cli.learn import next_version
+from quotes.evaluation.evaluate import GoldQuote
+from quotes.learning.corrections import CorrectedDoc, load_corrections
 from quotes.learning.crossval import FIGURES, Scores
 from quotes.learning.learner import learn
 from quotes.learning.workbench import Workbench
-from quotes.pipeline import Annotator
+from quotes.pipeline.annotator import Annotator
 from quotes.records import Quote
 from quotes.rules import default_rules_path, load_rules
 from quotes.studio.convert import prediction, prediction_result, task_data

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc
 
-from quotes.attribution import analyse
+from quotes.attribution.analysis import analyse
 from quotes.cli import main
-from quotes.evaluate import GoldQuote
+from quotes.evaluation.evaluate import GoldQuote
 from quotes.learning.aliases import is_description, is_misspelling
 from quotes.learning.corrections import CorrectedDoc
 from quotes.learning.cue_weights import _verbs_beside
 from quotes.learning.learner import learn
 from quotes.learning.ranking import RankingEvidence, learn_ranking
 from quotes.learning.workbench import Workbench, load_parser
-from quotes.pipeline import Annotator
+from quotes.pipeline.annotator import Annotator
 from quotes.rules import load_rules
 
 SPELLINGS = [

@@ -1,4 +1,4 @@
-"""Specification of the quote-mark scanner (`quotes.marks.scan`); no model needed.
+"""Specification of the quote-mark scanner (`quotes.text.marks.scan`); no model needed.
 
 Each row of SCANNED is (text, the outermost quoted strings in text order,
 optional flags). Flags: `nested` (quotes inside quotes, in text order),
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from quotes.marks import DASHES, MARK_CHARS, ScannedQuote, scan
 from quotes.rules import load_rules
+from quotes.text.marks import DASHES, MARK_CHARS, ScannedQuote, scan
 
 BOILERPLATE = load_rules().boilerplate
 

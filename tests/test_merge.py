@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from quotes import merge
 from quotes.cli.bench import synthetic_names
-from quotes.merge import SpeakerMerger, is_respelling, merge_variants
-from quotes.registry import Registry, name_key
 from quotes.rules import SpeakerEntry, load_rules
+from quotes.speakers import merge
+from quotes.speakers.merge import SpeakerMerger, is_respelling, merge_variants
+from quotes.speakers.registry import Registry, name_key
 
 P = pytest.param
 FIRST_NAMES = {"mary": "female", "mark": "male", "ann": "female", "tom": "male", "dan": "male", "dean": "male",

@@ -12,7 +12,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from quotes.pipeline import DEFAULT_MODEL  # noqa: E402
+from quotes.pipeline.annotator import DEFAULT_MODEL  # noqa: E402
 
 pytestmark = pytest.mark.model
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.names import acronym, drop_middle_initials, looks_like_acronym, title_case_line
+from quotes.speakers.names import acronym, drop_middle_initials, looks_like_acronym
+from quotes.text.lines import title_case_line
 
 P = pytest.param
 

@@ -1,4 +1,4 @@
-"""Output files (`quotes.output`): checked before the work, written whole or not at all. No model needed."""
+"""Output files (`quotes.tables.output`): checked before the work, written whole or not at all. No model needed."""
 from __future__ import annotations
 
 import errno
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from quotes import output
 from quotes.errors import OutputError
-from quotes.output import atomic_write, check_output
+from quotes.tables import output
+from quotes.tables.output import atomic_write, check_output
 
 P = pytest.param
 
@@ -123,7 +123,7 @@ def test_a_whole_write_replaces_the_file(tmp_path: Path) -> None:
 def test_files_written_together_appear_together_or_not_at_all(tmp_path: Path) -> None:
     # a report's page and its chart: when the chart cannot be written, the page is not replaced either
     from quotes.errors import OutputError
-    from quotes.output import write_together
+    from quotes.tables.output import write_together
 
     page = tmp_path / "report.html"
     page.write_text("the older page", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Specification of paragraph finding (`quotes.paragraphs.paragraphs`): a wrapped line from a paragraph break.
+"""Specification of paragraph finding (`quotes.text.paragraphs.paragraphs`): a wrapped line from a paragraph break.
 
 Each row is (text, the paragraphs it holds, each as its text). No model needed.
 """
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.paragraphs import ParagraphIndex, paragraphs
+from quotes.text.paragraphs import ParagraphIndex, paragraphs
 
 P = pytest.param
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from quotes.cli import main
-from quotes.corpus import Document, read_corpus
-from quotes.export import read_quotes
-from quotes.parallel import Settings, annotate_in_pool
-from quotes.pipeline import Annotated, Annotator
+from quotes.pipeline.annotator import Annotated, Annotator
+from quotes.pipeline.parallel import Settings, annotate_in_pool
 from quotes.records import COLUMNS
+from quotes.tables.corpus import Document, read_corpus
+from quotes.tables.export import read_quotes
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -98,7 +98,7 @@ def test_parts_from_two_workers_hold_the_csv_table(corpus: Path, one_worker, tmp
     """`-o FOLDER/`: parts of the same schema, in order, that read back as the one worker's table."""
     import pandas as pd
 
-    from quotes import export
+    from quotes.tables import export
 
     csv_out, folder = tmp_path / "quotes.csv", tmp_path / "parts"
     csv_out.write_bytes(one_worker[1])

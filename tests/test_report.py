@@ -122,8 +122,8 @@ def test_quote_columns_are_never_corpus_columns() -> None:
 
 
 def test_csv_jsonl_parquet_and_parquet_parts_read_alike(tmp_path: Path) -> None:
-    from quotes.export import partition_writer, write_quotes
     from quotes.records import Quote
+    from quotes.tables.export import partition_writer, write_quotes
 
     doc = '"=1+1," said Jo Park. "Fine," she added.'
     quotes = [Quote.from_row(quote("d", "q1", "=1+1,", doc, mention_start=9, mention_end=16)),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quotes.marks import scan
-from quotes.paragraphs import ParagraphIndex
-from quotes.selective import plan, verb_forms
+from quotes.pipeline.selective import plan, verb_forms
+from quotes.text.marks import scan
+from quotes.text.paragraphs import ParagraphIndex
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -72,7 +72,7 @@ HEADLINE = "\n\n".join(["Park Says Pier Will Open", "By Ann Lee", "Jo Park opene
 
 @pytest.fixture(scope="module")
 def annotators():
-    from quotes.pipeline import Annotator
+    from quotes.pipeline.annotator import Annotator
 
     return Annotator(full_parse=False), Annotator()
 
@@ -97,8 +97,8 @@ def test_a_name_far_from_its_quote_still_gives_the_full_name(annotators) -> None
 
 @pytest.mark.model
 def test_selective_and_full_parse_give_the_same_rows_on_the_seeds(annotators) -> None:
-    from quotes.corpus import read_corpus
-    from quotes.pipeline import annotate_corpus
+    from quotes.pipeline.annotator import annotate_corpus
+    from quotes.tables.corpus import read_corpus
 
     docs = list(read_corpus([str(SEEDS)]))
     selective, full = annotators

@@ -7,14 +7,13 @@ Rules-file validation needs no model; everything else runs on the real model.
 """
 from __future__ import annotations
 
-
 import pytest
 import spacy
 
-from quotes.attribution import find_quotes
+from quotes.attribution.analysis import find_quotes
 from quotes.errors import RulesError
 from quotes.rules import load_rules, parse_rules, seed_rules_path
-from quotes.stance import CONDITIONS, DEFAULT_LABELS, StanceResult, classify, cue_hits, feature_values, parse_stance_rules
+from quotes.stance.cue_model import CONDITIONS, DEFAULT_LABELS, StanceResult, classify, cue_hits, feature_values, parse_stance_rules
 
 P = pytest.param
 model = pytest.mark.model

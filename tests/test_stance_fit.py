@@ -13,7 +13,7 @@ import yaml
 
 from quotes.learning.stance_fit import StanceExample, refit_stance
 from quotes.rules import parse_rules, seed_rules_path
-from quotes.stance import classify
+from quotes.stance.cue_model import classify
 
 pytestmark = pytest.mark.model
 

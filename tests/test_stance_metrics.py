@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.stance_metrics import format_stance_report, stance_report
+from quotes.stance.metrics import format_stance_report, stance_report
 
 LABELS = ["hostile", "critical", "concerned", "neutral"]
 ITEMS = [

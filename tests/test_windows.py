@@ -1,9 +1,9 @@
-"""Page furniture read from a line (`quotes.windows`): bylines and datelines, on any line in linear time."""
+"""Page furniture read from a line (`quotes.text.windows`): bylines and datelines, on any line in linear time."""
 from __future__ import annotations
 
 import pytest
 
-from quotes.windows import _DATELINE, is_byline
+from quotes.text.windows import _DATELINE, is_byline
 
 P = pytest.param
 
@@ -45,8 +45,8 @@ def test_an_endless_paragraph_is_read_in_sections() -> None:
     a section ends at a sentence end outside quotes, and news paragraphs are never cut."""
     import spacy
 
-    from quotes.marks import scan
-    from quotes.windows import SECTION_CHARS, DocLayout
+    from quotes.text.marks import scan
+    from quotes.text.windows import SECTION_CHARS, DocLayout
 
     nlp = spacy.blank("en")
     sentence = 'Jo Park said "we will win. We will." The harbor opens on Monday. '

@@ -26,7 +26,7 @@ import time
 import tracemalloc
 from collections import Counter
 
-from ..corpus import Document, read_corpus
+from ..tables.corpus import Document, read_corpus
 from .status import EXIT_OK
 
 SAMPLES = 4
@@ -74,7 +74,7 @@ def _sizes(value: str) -> tuple[int, ...]:
 
 
 def _counts(value: str) -> tuple[int, ...]:
-    from ..bench_scale import worker_counts
+    from ..bench.scale import worker_counts
 
     try:
         return worker_counts(value)
@@ -108,7 +108,7 @@ def stress_lines(annotator, sizes=STRESS_SIZES, kinds=None):
     """Lines of a table, yielded as they are measured: for each kind of pathological document and each
     length, CPU time and peak memory, per character; then the growth of both from the first length to
     the last (1.0x is linear)."""
-    from ..hostile import PATHOLOGICAL
+    from ..bench.hostile import PATHOLOGICAL
 
     yield "Pathological documents (CPU time; peak memory allocated while annotating):"
     yield f"  {'document':18s} {'chars':>8s} {'seconds':>8s} {'us/char':>8s} {'peak MB':>8s} {'B/char':>7s} {'rows':>6s}"
@@ -159,7 +159,7 @@ def synthetic_names(n: int, first_names: list[str], seed: int = 0) -> Counter:
 
 
 def _merge_seconds(counts: Counter, registry) -> float:
-    from ..merge import merge_variants
+    from ..speakers.merge import merge_variants
 
     gc.collect()  # charge the merge with its own garbage, not the annotation run's
     start = time.process_time()
@@ -186,9 +186,9 @@ def _cpu_wall(work) -> tuple[float, float, object]:
 def _extract(annotator, docs) -> tuple[int, float]:
     """What `quotes extract` does between reading and writing: annotate, then merge speaker spellings.
     The rows, and the merge's CPU seconds."""
-    from ..merge import SpeakerMerger
-    from ..pipeline import Annotated
-    from ..registry import Registry
+    from ..pipeline.annotator import Annotated
+    from ..speakers.merge import SpeakerMerger
+    from ..speakers.registry import Registry
 
     merger = SpeakerMerger(Registry.from_rules(annotator.rules))
     rows = []
@@ -211,8 +211,8 @@ def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat
     merge, peak memory. Yielded as measured."""
     import spacy
 
-    from ..bench_timing import INPUT, wrap_pipeline
-    from ..pipeline import DEFAULT_MODEL, Annotator
+    from ..bench.timing import INPUT, wrap_pipeline
+    from ..pipeline.annotator import DEFAULT_MODEL, Annotator
 
     texts = [d.text for d in docs]
     yield f"{len(docs)} documents, {sum(map(len, texts)):,} characters"
@@ -275,13 +275,13 @@ def scale_lines(annotator, docs: list[Document], sizes):
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import bench_scale
+    from ..bench import scale as bench_scale
     from ..errors import InputError
-    from ..parallel import Settings
+    from ..pipeline.annotator import Annotated, Annotator
+    from ..pipeline.parallel import Settings
     from ..rules import load_rules
-    from ..merge import SpeakerMerger
-    from ..pipeline import Annotated, Annotator
-    from ..registry import Registry
+    from ..speakers.merge import SpeakerMerger
+    from ..speakers.registry import Registry
 
     if args.stress:
         annotator = Annotator(model=args.model, batch_size=args.batch_size)

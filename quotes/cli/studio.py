@@ -12,14 +12,13 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError, StudioError
-from ..export import output_format, write_quotes
-from ..output import atomic_write, check_output
 from ..studio import labelconfig, settings
 from ..studio.server import LABEL_STUDIO_SPEC, LocalServer, install, installed_version, probe
+from ..tables.export import output_format, write_quotes
+from ..tables.output import atomic_write, check_output
 from .arguments import positive, project_title
 from .status import EXIT_ERROR, EXIT_OK, EXIT_WARNINGS
 from .warnings import Warnings
-
 
 # -- quotes studio ----------------------------------------------------------
 
@@ -132,10 +131,10 @@ def push_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def push_run(args: argparse.Namespace) -> int:
-    from ..corpus import Document, read_corpus
-    from ..pipeline import Annotator, annotate_corpus
+    from ..pipeline.annotator import Annotator, annotate_corpus
     from ..studio.adapter import Studio
     from ..studio.sync import build_items, push
+    from ..tables.corpus import Document, read_corpus
 
     annotator = Annotator(args.rules, args.model, unit=args.unit)
     labels = labelconfig.stance_labels(annotator.rules)

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import IO, Iterator, Mapping
 
 from ..errors import OutputError
-from ..export import BINARY, PartitionWriter, QuoteWriter, is_partitioned, output_format, partition_writer
-from ..merge import SpeakerMerger
-from ..output import atomic_write
 from ..records import Quote, with_fields
+from ..speakers.merge import SpeakerMerger
+from ..tables.export import BINARY, PartitionWriter, QuoteWriter, is_partitioned, output_format, partition_writer
+from ..tables.output import atomic_write
 
 STDOUT = "-"
 

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..corpus import Skipped
+from ..tables.corpus import Skipped
 
 SHOWN = 3  # names listed in a summary line
 

@@ -37,9 +37,10 @@ from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from ..registry import Registry, name_key as _key, name_words
 from ..rules import Rules
-from ..speakers import PRONOUN_KIND
+from ..speakers.canonical import PRONOUN_KIND
+from ..speakers.registry import Registry, name_words
+from ..speakers.registry import name_key as _key
 from .workbench import Aligned
 
 PRONOUNS = set(PRONOUN_KIND) | {"his", "their", "its", "i", "we", "you"}

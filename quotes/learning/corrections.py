@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import InputError
-from ..evaluate import Gold, GoldQuote, load_jsonl_gold
+from ..evaluation.evaluate import Gold, GoldQuote, load_jsonl_gold
 from ..records import Quote
 
 

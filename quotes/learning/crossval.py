@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..evaluate import evaluate
+from ..evaluation.evaluate import evaluate
 from ..rules import Rules
-from ..stance_metrics import stance_report
+from ..stance.metrics import stance_report
 from .learner import PARTS, learn
 from .workbench import Workbench
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from ..cues import subject_of
-from ..merge import is_respelling
-from ..registry import Registry
+from ..attribution.cues import subject_of
 from ..rules import Rules
+from ..speakers.merge import is_respelling
+from ..speakers.registry import Registry
 from .workbench import Aligned
 
 PRIOR_KEEPS = 2

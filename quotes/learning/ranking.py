@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..evaluate import GoldQuote
-from ..merge import is_respelling
-from ..registry import Registry
+from ..evaluation.evaluate import GoldQuote
 from ..rules import Rules
-from ..speakers import PRONOUN_KIND
+from ..speakers.canonical import PRONOUN_KIND
+from ..speakers.merge import is_respelling
+from ..speakers.registry import Registry
 from .workbench import Aligned
 
 EPOCHS = 10

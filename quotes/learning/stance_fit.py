@@ -1,6 +1,6 @@
 """Refit the stance rules from corrected quotes: the stance part of `quotes learn`.
 
-The model is the one `quotes.stance.classify` already applies: each label scores its bias
+The model is the one `quotes.stance.cue_model.classify` already applies: each label scores its bias
 plus the weights of its cues found in the quote (and the cue verb's prior); the neutral
 label scores the margin. With a handful of corrections, refitting every weight from scratch
 would wreck the hand-seeded lexicon, so only *changes* are fitted, starting from the current
@@ -46,8 +46,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span, Token
 
 from ..rules import parse_rules
-from ..stance import cue_hits, feature_values, label_scores
-from ..stance_rules import FEATURE_NAMES, StanceCue, StanceRules, parse_stance_rules
+from ..stance.cue_model import cue_hits, feature_values, label_scores
+from ..stance.schema import FEATURE_NAMES, StanceCue, StanceRules, parse_stance_rules
 
 CANDIDATE_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "INTJ"})  # not names, numbers or function words
 MIN_CUE_LETTERS = 3
@@ -147,7 +147,7 @@ def _candidate_lemma(tok: Token, rules: StanceRules) -> str | None:
 
 
 def _has_tone(tok: Token) -> bool:
-    from ..stance import _vader
+    from ..stance.cue_model import _vader
 
     lexicon = _vader().lexicon
     return tok.lower_ in lexicon or tok.lemma_.lower() in lexicon

@@ -18,16 +18,15 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from .. import component  # noqa: F401 - registers paragraph_breaks
-from ..attribution import Analysis, analyse
-from ..evaluate import Gold, GoldQuote, evaluate
-from ..merge import SpeakerMerger
-from ..pipeline import DEFAULT_MODEL
+from ..attribution.analysis import Analysis, analyse
+from ..evaluation.evaluate import Gold, GoldQuote, evaluate
+from ..pipeline import component  # noqa: F401 - registers paragraph_breaks
+from ..pipeline.annotator import DEFAULT_MODEL
 from ..records import Quote
-from ..registry import Registry
 from ..rules import Rules
+from ..speakers.merge import SpeakerMerger
+from ..speakers.registry import Registry
 from .corrections import CorrectedDoc, as_gold
-
 
 BATCH = 4  # documents parsed together: as fast as 16 here, with a third less memory at the peak
 

@@ -9,9 +9,9 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..corpus import Skipped, read_corpus
 from ..errors import InputError
-from ..output import check_output, write_together
+from ..tables.corpus import Skipped, read_corpus
+from ..tables.output import check_output, write_together
 from . import charts, columns, data, vega
 from .articles import Placement, place_quotes
 from .html import Chart, Page, render

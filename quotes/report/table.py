@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..export import parquet_parts, spreadsheet_text
 from ..records import COLUMNS
+from ..tables.export import parquet_parts, spreadsheet_text
 
 # without these a row cannot be drawn or placed in its article
 REQUIRED = ("doc_id", "quote_id", "start", "end", "text", "speaker", "stance")

@@ -8,5 +8,8 @@ Modules, one job each:
 - `convert`: quote rows <-> Label Studio results, pure (no SDK);
 - `adapter`: the only module that imports the Label Studio SDK;
 - `sync`: push (idempotent, resumable) and pull, over the adapter;
-- `cli`: the `studio`, `push`, `pull` and `export` commands.
+- the commands (`studio`, `push`, `pull`, `export`) are in `quotes/cli/studio.py`.
+
+In: quote rows and documents (push), a project's annotations (pull). Out: tasks with predictions on the
+server, corrections as gold and quote rows. It must not import learning, the bench, the report or the CLI.
 """

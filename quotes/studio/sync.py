@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ..corpus import Document
 from ..errors import StudioError
-from ..output import atomic_write
 from ..records import Quote
+from ..tables.corpus import Document
+from ..tables.output import atomic_write
 from . import convert
 from .adapter import Project, Studio, TaskInfo, Unavailable
 from .labelconfig import check_label_config

@@ -34,9 +34,8 @@ from pathlib import Path
 import pytest
 
 from quotes.cli import main
-from quotes.evaluate import GoldQuote, evaluate, load_jsonl_gold, speaker_matches
-from quotes.export import read_quotes
 from quotes.cli.learn import next_version
+from quotes.evaluation.evaluate import GoldQuote, evaluate, load_jsonl_gold, speaker_matches
 from quotes.learning.corrections import load_corrections
 from quotes.records import COLUMNS, Quote
 from quotes.rules import load_rules
@@ -44,6 +43,7 @@ from quotes.studio import convert, sync
 from quotes.studio.adapter import Studio
 from quotes.studio.server import LocalServer
 from quotes.studio.settings import Connection
+from quotes.tables.export import read_quotes
 
 pytestmark = pytest.mark.studio
 

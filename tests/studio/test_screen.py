@@ -17,14 +17,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from quotes.corpus import Document, read_corpus
-from quotes.pipeline import Annotator, annotate_corpus
+from quotes.pipeline.annotator import Annotator, annotate_corpus
 from quotes.records import Quote
 from quotes.studio import convert, sync
 from quotes.studio.adapter import Studio
 from quotes.studio.labelconfig import DEFAULT_STANCE, DEFAULT_TYPE, SIDE_CLASS, read_label_config, stance_labels
 from quotes.studio.server import LocalServer
 from quotes.studio.settings import Connection
+from quotes.tables.corpus import Document, read_corpus
 
 pytestmark = [pytest.mark.studio, pytest.mark.browser]
 

@@ -13,14 +13,14 @@ import httpx
 import pytest
 
 from quotes.cli import main
-from quotes.corpus import Document, read_corpus
-from quotes.pipeline import Annotator, annotate_corpus
+from quotes.pipeline.annotator import Annotator, annotate_corpus
 from quotes.records import COLUMNS, Quote
 from quotes.studio import convert, sync
 from quotes.studio.adapter import Studio
 from quotes.studio.labelconfig import label_config
 from quotes.studio.server import LocalServer, free_port
 from quotes.studio.settings import Connection
+from quotes.tables.corpus import Document, read_corpus
 
 pytestmark = pytest.mark.studio
 
