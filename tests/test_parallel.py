@@ -57,7 +57,7 @@ def test_two_workers_write_the_rows_and_warnings_of_one(corpus: Path, tmp_path: 
 def test_the_pool_annotates_in_workers_in_input_order(corpus: Path) -> None:
     """Results of workers come without the text (it never travels back), in the order of the corpus."""
     here = Annotator()
-    results = list(annotate_in_pool(read_corpus([corpus]), Settings(None, None, 16, "segment"), 2, here))
+    results = list(annotate_in_pool(read_corpus([corpus]), Settings(None, None, 16, "segment"), 2))
     docs = [r for r in results if isinstance(r, Annotated)]
     assert [r.document.doc_id for r in docs] == [d.doc_id for d in read_corpus([corpus]) if isinstance(d, Document)]
     assert all(r.document.text == "" for r in docs)
@@ -65,6 +65,16 @@ def test_the_pool_annotates_in_workers_in_input_order(corpus: Path) -> None:
     single = [r for r in here.annotate(read_corpus([corpus])) if isinstance(r, Annotated)]
     assert [[q.to_row() for q in r.quotes] for r in docs] == [[q.to_row() for q in r.quotes] for r in single]
     assert [r.names for r in docs] == [r.names for r in single]
+
+
+@pytest.mark.model
+def test_one_document_with_one_worker_runs_in_a_worker() -> None:
+    """Even a corpus of one document is annotated in a worker process, under the budget watched from outside:
+    its result comes back without the text, which only travels to the worker."""
+    doc = Document("d", "“We will win,” Jo Park said.", "d")
+    (result,) = annotate_in_pool([doc], Settings(None, None, 16, "segment"), 1)
+    assert isinstance(result, Annotated) and result.document.text == ""
+    assert [q.speaker for q in result.quotes] == ["Jo Park"]
 
 
 @pytest.mark.model

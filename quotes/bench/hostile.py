@@ -1,10 +1,13 @@
 """Generated hostile documents: the same text for the same arguments, for `quotes bench --stress` and the
-fuzz tests.
+tests.
 
 `PATHOLOGICAL` makes documents of a given length whose cost used to grow faster
-than their length (unbalanced marks, deep nesting, one endless paragraph, ...);
+than their length (unbalanced marks, deep nesting, one endless paragraph, a
+speaker that is one endless word or a name of thousands of words, ...);
 `hostile_document` draws one short document of any kind a careless corpus holds
-(random unicode, marks only, NULs, BOMs, CR line ends, ...).
+(random unicode, marks only, NULs, BOMs, CR line ends, ...); `hostile_files`
+makes the files of a hostile corpus, as bytes: every shape above at full size,
+every Unicode line break, mixed encodings, binary, RTL and zero-width marks.
 """
 from __future__ import annotations
 
@@ -81,6 +84,22 @@ def hard_wrapped(n: int, seed: int = 0) -> str:
     return "\n\n".join(out)[:n]
 
 
+FIRST_NAMES = ["Jo", "Ann", "Tom", "Lee", "Mary", "Omar", "Ines", "Raj"]
+SURNAMES = ["Park", "Smith", "Reed", "Quinlan", "Okafor", "Delacroix", "Nakamura", "Brandt"]
+
+
+def long_token(n: int, seed: int = 0) -> str:
+    """A quote whose speaker is one capitalised word as long as the document: `“hello,” Zzz...z said.`"""
+    return "“hello,” Z" + "z" * max(n - 17, 1) + " said."
+
+
+def long_name(n: int, seed: int = 0) -> str:
+    """A quote whose speaker is a name of thousands of capitalised words: `“We will win,” said Jo Park Ann ...`"""
+    rng = random.Random(seed)
+    name = _fill(max(n - 22, 1), lambda: rng.choice(FIRST_NAMES + SURNAMES) + " ").strip()
+    return f"“We will win,” said {name}."
+
+
 PATHOLOGICAL: dict[str, Callable[[int, int], str]] = {
     "unbalanced marks": unbalanced_marks,
     "nested quotes": nested_quotes,
@@ -89,7 +108,50 @@ PATHOLOGICAL: dict[str, Callable[[int, int], str]] = {
     "many paragraphs": many_paragraphs,
     "unclosed quotes": unclosed_paragraphs,
     "hard-wrapped": hard_wrapped,
+    "long token": long_token,
+    "long name": long_name,
 }
+
+# every line break Unicode and Python's str.splitlines know, CRLF included
+LINE_BREAKS = ["\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+# right-to-left text and marks, and the zero-width characters that hide in pasted text
+RTL_AND_INVISIBLE = ["\u200f", "\u200e", "\u202b", "\u202e", "\u202c", "\u2067", "\u2069", "\u061c",
+                     "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+def hostile_files(seed: int = 0, scale: float = 1.0) -> dict[str, bytes]:
+    """The files of a hostile corpus (name -> bytes): each shape that has cost this project, or could.
+
+    `scale` shrinks the large ones (1.0: tokens of 100,000 and 1,000,000 characters, a 5 MB paragraph, 50,000
+    paragraphs, quotes nested 10,000 deep, a name of 10,000 words), for quick runs.
+    """
+    rng = random.Random(seed)
+    size = lambda n: max(int(n * scale), 64)  # noqa: E731
+    utf8 = lambda text: text.encode("utf-8")  # noqa: E731
+    quote = SENTENCE.strip()
+    files = {
+        "long-token-100k.txt": utf8(long_token(size(100_000))),
+        "long-token-1m.txt": utf8(long_token(size(1_000_000))),
+        "paragraph-5mb.txt": utf8(one_paragraph(size(5_000_000), rng.randrange(10**6))),
+        "paragraphs-50k.txt": utf8("".join(f'"We will win," {rng.choice(NAMES)} said.\n'
+                                           for _ in range(size(50_000)))),
+        "nested-10k.txt": utf8("“a ‘b " * size(5_000) + "c’ d” " * size(5_000)),
+        "name-10k-words.txt": utf8("“We will win,” said " + " ".join(rng.choice(FIRST_NAMES + SURNAMES)
+                                                                     for _ in range(size(10_000))) + "."),
+        "line-breaks.txt": utf8("".join(quote + brk + "The harbor closes." + brk for brk in LINE_BREAKS * 3)),
+        "rtl-zero-width.txt": utf8("".join(f"{rng.choice(RTL_AND_INVISIBLE)}{word}" for word in
+                                           ("قال", "“سنفوز", "بالتصويت،”", "שלום", "“We", "will", "win,”",
+                                            "Jo", "Park", "said.", "‮reversed‬")) + "\n" + quote),
+        "nul-bytes.txt": utf8(quote.replace(" ", " \x00", 4) + "\x00" * 1000 + quote),
+        "latin-1.txt": ("«Nous gagnerons», a dit Jo Park. Café, naïve, façade.\n" + quote).encode("latin-1"),
+        "cp1252.txt": ("“We will win,” said Jo Park — and “nobody” knew.\n").encode("cp1252"),
+        "utf-16.txt": ("\ufeff" + quote + "\n“Nobody will lose a job,” she added.").encode("utf-16"),
+        "mixed-encodings.txt": utf8(quote + "\n") + "«Café», a dit Lee.\n".encode("latin-1") + utf8(quote),
+        "binary.txt": bytes(rng.randrange(256) for _ in range(size(20_000))),
+        "png-as-text.txt": b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(2_000)),
+        "empty.txt": b"",
+    }
+    return files
 
 
 def hostile_document(rng: random.Random) -> str:

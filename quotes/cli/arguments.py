@@ -18,6 +18,19 @@ def positive(noun: str) -> Callable[[str], int]:
     return parse
 
 
+def positive_number(unit: str) -> Callable[[str], float]:
+    """An argparse type for an amount in `unit` (seconds, MB): a number greater than 0."""
+    def parse(value: str) -> float:
+        try:
+            x = float(value)
+        except ValueError:
+            x = 0.0
+        if not x > 0 or x == float("inf"):
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number of {unit}; give a number above 0")
+        return x
+    return parse
+
+
 # Label Studio's own bounds on a project title (PROJECT_TITLE_MIN_LEN, PROJECT_TITLE_MAX_LEN in its settings):
 # a title outside them came back as the server's raw HTTP 400 after the whole corpus had been annotated
 TITLE_MIN, TITLE_MAX = 3, 50

@@ -1,8 +1,10 @@
 """`quotes bench`: speed and memory figures, printed (never asserted in tests).
 
 With `--stress`: CPU time and peak memory per character of generated
-pathological documents of growing length (`hostile.PATHOLOGICAL`), so that
-linear growth shows as a flat column.
+pathological documents of growing length (`hostile.PATHOLOGICAL`: a speaker
+that is one endless token or a name of thousands of words among them), each
+annotated and put through the speaker merge as extract does, so that linear
+growth shows as a flat column.
 
 Speed: CPU (user+sys) and wall time of the raw parse (`list(nlp.pipe(texts))`,
 the whole model) and of what `quotes extract` does with selective parsing and
@@ -84,8 +86,17 @@ def _counts(value: str) -> tuple[int, ...]:
 
 
 def _annotate_one(annotator, text: str) -> int:
+    """What extract does with one document: annotate it, then the cross-document merge over its names."""
+    from ..speakers.merge import SpeakerMerger
+    from ..speakers.registry import Registry
+
     (result,) = annotator.annotate([Document("stress", text, "stress")])
-    return len(getattr(result, "quotes", []))
+    quotes = getattr(result, "quotes", [])
+    if quotes or getattr(result, "names", None):
+        merger = SpeakerMerger(Registry.from_rules(annotator.rules))
+        merger.add(result.used_names())
+        merger.apply(quotes)
+    return len(quotes)
 
 
 def _stress_run(annotator, text: str) -> tuple[float, int, int]:

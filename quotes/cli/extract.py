@@ -18,6 +18,7 @@ from typing import Iterator
 
 from ..errors import InputError
 from ..pipeline.annotator import Annotated, Annotator
+from ..pipeline.budget import CPU_SECONDS, MEMORY_MB, Budget
 from ..pipeline.dask_run import LOCAL
 from ..records import CORPUS_PREFIX, corpus_columns
 from ..speakers.merge import SpeakerMerger
@@ -25,7 +26,7 @@ from ..speakers.registry import Registry
 from ..tables.corpus import FOLDER_SUFFIXES, Skipped, is_quote_table, read_corpus
 from ..tables.export import FORMATS
 from ..tables.output import check_output, check_output_folder
-from .arguments import positive
+from .arguments import positive, positive_number
 from .progress import progress_bar
 from .status import EXIT_OK, EXIT_WARNINGS, UsageError
 from .table import Spool, Target, write_table
@@ -58,8 +59,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="run the whole model only near quotes, the NER everywhere: about 0.8x the CPU of the full "
                         "parse, nearly the same rows (default: the whole model over every paragraph)")
     p.add_argument("--workers", type=positive("processes"), default=None, metavar="N",
-                   help=f"processes that annotate, each with its own model (default: the cores there are, "
-                        f"{os.cpu_count() or 1}); 1 annotates in this process")
+                   help=f"worker processes that annotate, each with its own model (default: the cores there are, "
+                        f"{os.cpu_count() or 1}); each document runs in a worker, also with 1, under --doc-cpu "
+                        "and --doc-memory")
+    p.add_argument("--doc-cpu", type=positive_number("seconds"), default=CPU_SECONDS, metavar="SECONDS",
+                   help=f"the CPU one document may take before it is skipped with a warning (default "
+                        f"{CPU_SECONDS:g})")
+    p.add_argument("--doc-memory", type=positive_number("MB"), default=MEMORY_MB, metavar="MB",
+                   help=f"the resident memory one document may add to its worker before it is skipped with a "
+                        f"warning (default {MEMORY_MB:,})")
     p.add_argument("--dask", nargs="?", const=LOCAL, default=None, metavar="ADDRESS",
                    help="annotate on a Dask cluster: a local one of --workers processes, or the scheduler at "
                         "ADDRESS (tcp://host:8786)")
@@ -94,21 +102,21 @@ def _dask_address(value: str | None) -> str | None:
     return value
 
 
-def _results(args: argparse.Namespace, annotator: Annotator, items) -> Iterator[Annotated | Skipped]:
-    """Each document's annotation in input order: here, on worker processes, or on a Dask cluster."""
+def _results(args: argparse.Namespace, items) -> Iterator[Annotated | Skipped]:
+    """Each document's annotation in input order, on supervised worker processes (one document over its budget
+    costs only its own rows) or on a Dask cluster."""
     from ..pipeline.parallel import Settings, annotate_in_pool
 
     address = _dask_address(args.dask)
     workers = args.workers or os.cpu_count() or 1
-    if address is None and workers == 1:
-        return annotator.annotate(items)
     rules = str(Path(args.rules).resolve()) if args.rules else None
     settings = Settings(rules, args.model, args.batch_size, args.unit, not args.selective)
+    budget = Budget(args.doc_cpu, args.doc_memory)
     if address is None:
-        return annotate_in_pool(items, settings, workers, annotator)
+        return annotate_in_pool(items, settings, workers, budget)
     from ..pipeline.dask_run import annotate_on_dask
 
-    return annotate_on_dask(items, settings, address, workers)
+    return annotate_on_dask(items, settings, address, workers, budget)
 
 
 def check_extract_output(out: Path, paths: list[str]) -> None:
@@ -153,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         bar = progress_bar(args.paths, exclude, force=args.progress, quiet=args.quiet)
         items = read_corpus(args.paths, args.id_field, args.text_field, exclude=exclude, keep=args.keep)
-        results = _results(args, annotator, items)
+        results = _results(args, items)
         for result in results:
             if bar is not None:
                 bar.update(1)

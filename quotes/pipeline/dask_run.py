@@ -1,9 +1,11 @@
 """Annotate on a Dask cluster: a `LocalCluster` of our own, or the workers of a running scheduler.
 
 The corpus is read here and cut into the same small tasks as for local worker
-processes (`parallel.tasks`); each Dask worker loads the model once (the
-process-level annotator of `parallel.annotate_task`), and the results come back
-in input order, a few tasks per worker in flight. The speaker merge is a
+processes (`parallel.tasks`); each Dask worker keeps one supervised worker
+process that loads the model once (`supervised.annotate_task_supervised`): a
+document over its budget ends that process, comes back Skipped, and the Dask
+worker starts another. The results come back in input order, a few tasks per
+worker in flight. The speaker merge is a
 reduce over the documents' name sets: they come back with the rows and are
 added up by the caller, who maps the spellings once at the end, as for a run in
 one process, so the rows are the same. The workers write no Parquet parts of
@@ -21,7 +23,9 @@ from typing import Iterable, Iterator
 from ..errors import QuotesError
 from ..tables.corpus import Item, Skipped
 from .annotator import Annotated
-from .parallel import IN_FLIGHT, Settings, annotate_task, in_order, tasks
+from .budget import Budget
+from .parallel import IN_FLIGHT, Settings, in_order, tasks
+from .supervised import annotate_task_supervised
 
 LOCAL = "local"
 CONNECT_TIMEOUT = "10s"
@@ -54,16 +58,17 @@ def _client(address: str, workers: int):
                           "for a local cluster") from None
 
 
-def annotate_on_dask(items: Iterable[Item], settings: Settings, address: str,
-                     workers: int) -> Iterator[Annotated | Skipped]:
+def annotate_on_dask(items: Iterable[Item], settings: Settings, address: str, workers: int,
+                     budget: Budget | None = None) -> Iterator[Annotated | Skipped]:
     """Each document's annotation, in input order, computed on the cluster at `address` (or a local one)."""
     from dask.distributed import KilledWorker
 
     client, cluster = _client(address, workers)
     try:
         size = len(client.scheduler_info().get("workers", {})) or workers
-        yield from in_order(tasks(items), lambda task: client.submit(annotate_task, task, settings, pure=False),
-                            size * IN_FLIGHT)
+        budget = budget or Budget()
+        yield from in_order(tasks(items), lambda task: client.submit(annotate_task_supervised, task, settings, budget,
+                                                                     pure=False), size * IN_FLIGHT)
     except KilledWorker:
         raise QuotesError("Dask workers kept dying on a task (killed, or out of memory?); give the workers more "
                           "memory or run with fewer --workers; nothing was written") from None

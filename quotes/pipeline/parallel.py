@@ -2,31 +2,29 @@
 
 The corpus is cut into small tasks of consecutive items (`TASK_DOCUMENTS`
 documents each, with the skipped items between them); each worker process
-loads the model once (`annotate_task` keeps one `Annotator` per process) and
-sends back every document's quotes and names, never its text. At most a few
+loads the model once (a supervised `child`, or `annotate_task`, which keeps one
+`Annotator` per process, for the bench's pools) and sends back every document's
+quotes and names, never its text. At most a few
 tasks per worker are in flight, and results are yielded task by task in input
 order, so memory stays bounded however long the corpus and the rows come out
 as one process writes them. The cross-document speaker merge is not done
 here: the caller adds each document's names, as for a run in one process.
 
-The same ordered, bounded loop serves a local process pool (`annotate_in_pool`)
-and a Dask cluster (`dask_run`): both hand back futures with `.result()`.
+The same ordered, bounded loop serves local supervised workers
+(`annotate_in_pool`, `supervised`) and a Dask cluster (`dask_run`): both hand
+back futures with `.result()`.
 """
 from __future__ import annotations
 
-import multiprocessing
-import signal
 import threading
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from itertools import chain
 from typing import Callable, Iterable, Iterator, Protocol
 
-from ..errors import QuotesError
 from ..tables.corpus import Document, Item, Skipped
 from .annotator import Annotated, Annotator
+from .budget import Budget
+from .supervised import SupervisedPool
 
 TASK_DOCUMENTS = 4  # small enough to keep every worker busy to the end, large enough that sending costs nothing
 IN_FLIGHT = 2  # tasks queued per worker: one running, one ready
@@ -67,10 +65,10 @@ def annotate_task(items: list[Item], settings: Settings) -> list[Annotated | Ski
         for result in annotator.annotate(docs):
             done.setdefault(result.origin if isinstance(result, Skipped) else result.document.origin,
                             deque()).append(result)
-    return [item if isinstance(item, Skipped) else _light(done[item.origin].popleft()) for item in items]
+    return [item if isinstance(item, Skipped) else light(done[item.origin].popleft()) for item in items]
 
 
-def _light(result: Annotated | Skipped) -> Annotated | Skipped:
+def light(result: Annotated | Skipped) -> Annotated | Skipped:
     """The result without the document's text, which the caller already has and never needs back."""
     if isinstance(result, Skipped):
         return result
@@ -115,34 +113,17 @@ class _Done:
         return self.results
 
 
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them: one message, not one traceback each."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def annotate_in_pool(items: Iterable[Item], settings: Settings, workers: int,
-                     here: Annotator) -> Iterator[Annotated | Skipped]:
-    """Annotate on `workers` local processes, results in input order.
+                     budget: Budget | None = None) -> Iterator[Annotated | Skipped]:
+    """Annotate on `workers` supervised worker processes, results in input order.
 
-    A corpus that fits in one task is annotated by `here`, in this process: starting workers would cost
-    more than they save. Processes are started with `spawn` (a fresh interpreter: no copy of a parent's threads
-    or model state, as spaCy and its BLAS want).
+    Every document runs in a worker, also with one worker: a document over its `budget` (CPU, memory) ends
+    its worker, comes back Skipped with the budget it broke, and a fresh worker takes the next task
+    (`supervised`). Workers are fresh interpreters (no copy of a parent's threads or model state, as spaCy
+    and its BLAS want).
     """
-    task_list = tasks(items)
-    first = next(task_list, None)
-    if first is None:
-        return
-    second = next(task_list, None)
-    if second is None:
-        yield from here.annotate(first)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupt)
+    pool = SupervisedPool(settings, budget or Budget(), workers)
     try:
-        yield from in_order(chain([first, second], task_list),
-                            lambda task: pool.submit(annotate_task, task, settings), workers * IN_FLIGHT)
-    except BrokenProcessPool:
-        raise QuotesError(f"a worker process died while annotating (killed, or out of memory?); run again with "
-                          f"fewer --workers than {workers}; nothing was written") from None
+        yield from in_order(tasks(items), pool.submit, workers * IN_FLIGHT)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()

@@ -22,7 +22,7 @@ from .descriptions import Describer
 from .entities import build_entity_table
 from .entity_table import Entity
 from .kinship import Relatives
-from .names import name_tokens, span_text
+from .names import is_mention_sized, is_name_sized, name_tokens, span_text
 from .registry import Registry
 
 __all__ = ["DocSpeakers", "Entity", "Resolution", "PRONOUN_KIND", "SPEAKER_KINDS"]
@@ -41,6 +41,9 @@ class Resolution:
     kind: str = "person"  # person | organisation | group | unnamed | "" (no speaker)
     certainty: float = 1.0  # how sure, within its kind of resolution (0 to 1)
     how: str = "name"  # the path that resolved it: name, pronoun, group, role, document, unnamed, ...
+
+
+_NOBODY = Resolution("", "", None, None, "", 1.0, "none")
 
 
 class DocSpeakers:
@@ -91,7 +94,8 @@ class DocSpeakers:
             return self.ranker.best(tok)[0] if tok.lower_ in PRONOUN_KIND else None
         if tok.pos_ == "PROPN":
             toks, _ = name_tokens(self._name_span(tok), self.table.titles)
-            words = span_text(toks).split()
+            name = span_text(toks)
+            words = name.split() if is_name_sized(name) else []
             if words:
                 return self.table.find(words, near=tok.i) or self.table.attach(
                     words, "person" if tok.ent_type_ == "PERSON" else "organisation", tok.ent_type_)
@@ -107,9 +111,18 @@ class DocSpeakers:
     # -- a mention ---------------------------------------------------------------------
 
     def resolve(self, tok: Token) -> Resolution:
-        """Canonical speaker, its kind and the mention, for the head token of a speaker mention."""
+        """Canonical speaker, its kind and the mention, for the head token of a speaker mention.
+
+        A mention or a name too long to be one (`names.is_name_sized`) names nobody."""
+        found = self._resolve(tok)
+        names = found.speaker.split(" and ") if found.kind == "group" else [found.speaker]
+        if is_mention_sized(found.mention) and all(is_name_sized(n) for n in names):
+            return found
+        return _NOBODY
+
+    def _resolve(self, tok: Token) -> Resolution:
         if self.layout.in_quote(tok.idx):
-            return Resolution("", "", None, None, "", 1.0, "none")  # words inside a quote never name its speaker
+            return _NOBODY  # words inside a quote never name its speaker
         if tok.pos_ == "NOUN":
             # "the head of the agency, Jo Park, said": the apposed name is the speaker
             for child in tok.children:

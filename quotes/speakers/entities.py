@@ -16,7 +16,7 @@ from ..rules import Rules
 from ..text.windows import DocLayout
 from . import extra_entities, genders, roles
 from .entity_table import Entity, EntityTable, Mention
-from .names import name_tokens, span_text
+from .names import is_name_sized, name_tokens, span_text
 from .registry import Registry, name_key
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
@@ -110,6 +110,8 @@ def _mention(table: EntityTable, span: Span, label: str) -> Mention | None:
     if all(w.isdigit() for w in words) or table.common_word(words):
         return None  # "Party", "Committee" alone: the NER's piece of a longer name
     name = span_text(toks)
+    if not is_name_sized(name):
+        return None  # a run of capitals or a giant token: no name
     return Mention(table.doc[toks[0].i:toks[-1].i + 1], name.split(), name, label, tuple(stripped),
                    table.layout.is_furniture(toks[0].idx))
 

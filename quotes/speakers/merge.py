@@ -33,6 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from ..records import Quote
+from .names import MAX_NAME_CHARS, MAX_NAME_WORDS
 from .registry import Registry, name_key, name_words
 
 MIN_WORD = 3  # shorter words ("Li", "Wu", initials) are never respellings of one another
@@ -118,7 +119,9 @@ def _block_keys(words: list[str]) -> list[str]:
     respelling keeps) and the deletion, the words after it (tabs apart: a name
     key has none, so a key tells the position and the word count).
     """
-    keys = []
+    keys: list[str] = []
+    if len(words) > MAX_NAME_WORDS or sum(map(len, words)) > MAX_NAME_CHARS:
+        return keys  # no name is this long (`names`): one key per word would cost its length squared
     for i, word in enumerate(words):
         if len(word) >= MIN_WORD:
             left, right = " ".join(words[:i]), " ".join(words[i + 1:])

@@ -13,9 +13,10 @@ from ..rules import Rules, SpeakerEntry
 def name_words(name: str) -> list[str]:
     """A name's words as written, curly apostrophes made straight and a leading article dropped."""
     words = name.replace("’", "'").split()
-    while words and words[0].lower() in ("the", "a", "an"):
-        words = words[1:]
-    return words
+    k = 0
+    while k < len(words) and words[k].lower() in ("the", "a", "an"):
+        k += 1  # one slice at the end: "the the the ..." costs its length, not its square
+    return words[k:]
 
 
 def name_key(name: str) -> str:

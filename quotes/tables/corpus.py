@@ -10,6 +10,7 @@ its document as `fields`, as text: they become columns of the quote table.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -141,9 +142,24 @@ def unique_ids(items: Iterable[Item]) -> Iterator[Item]:
                       note=f"id '{item.doc_id}' is already {first[1]}'s; its rows are under '{new_id}'")
 
 
+# a byte-order mark says the encoding: Windows' "Unicode" text is UTF-16, and its NULs are no sign of binary
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def _decode(path: Path, data: bytes) -> str | Skipped:
     if not data.strip():
         return Skipped(str(path), "empty file; nothing to annotate", "empty files")
+    encoding = next((enc for bom, enc in _WIDE_BOMS if data.startswith(bom)), None)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            return Skipped(str(path), f"not {encoding.upper()} text after its byte-order mark (byte {exc.start}); "
+                           "re-save it as UTF-8", "files not in UTF-8")
+        if "\x00" in text:
+            return Skipped(str(path), "binary file, not text; pass .txt, .jsonl or .csv files", "binary files")
+        return text.lstrip("\ufeff")
     # a NUL anywhere in a text file, or near the start of a corpus: binary data (a corpus's records are
     # checked one by one, so that one bad record costs only itself)
     if b"\x00" in (data if path.suffix.lower() not in CORPUS_SUFFIXES else data[:8192]):
