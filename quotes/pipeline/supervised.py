@@ -70,7 +70,8 @@ class Supervisor:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
         try:
             self._proc = subprocess.Popen([sys.executable, "-m", "quotes.pipeline.child", str(theirs.fileno())],
-                                          pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
+                                          pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL)  # with -o - standard output is the table
         finally:
             theirs.close()
         self._conn = Connection(ours.detach())
@@ -128,7 +129,7 @@ class Supervisor:
             else:
                 for doc in unfinished:
                     done.setdefault(doc.origin, deque()).append(broken.skip(doc))
-        return [item if isinstance(item, Skipped) else done[item.origin].popleft() for item in task]
+        return [item if isinstance(item, Skipped) else _result(done, item) for item in task]
 
     def _attempt(self, docs: list[Document], done: dict[str, deque]) -> tuple[list[Document], _Broken | None]:
         """Run `docs` on the worker, watching the budget; the documents that did not come back, and why."""
@@ -191,6 +192,14 @@ class Supervisor:
         except (EOFError, OSError):
             return _death(self._proc.wait(), budget), None
         return message, usage(pid)
+
+
+def _result(done: dict[str, deque], doc: Document) -> Annotated | Skipped:
+    """The document's result; a worker that said it was done without one (never seen) skips it, named."""
+    results = done.get(doc.origin)
+    if results:
+        return results.popleft()
+    return Skipped(doc.origin, "its worker sent no result for it", "documents whose worker sent no result")
 
 
 def _death(status: int, budget: Budget) -> _Broken:
