@@ -42,7 +42,7 @@ test: setup studio browser
 	$(BIN)/python -m pytest -q
 
 # The shipped rules (quotes/data/rules.yaml): the hand-made rules-seed.yaml with stance learned from the
-# 1,231 labelled quotes of PolNeAR train (not in the repository: POLNEAR=path/to/polnear). Hand edits go in
+# 5,234 labelled quotes of PolNeAR train (not in the repository: POLNEAR=path/to/polnear). Hand edits go in
 # rules-seed.yaml, then `make rules`; the same inputs always give the same file, bit for bit.
 POLNEAR ?= ../shared/polnear
 rules: setup
