@@ -154,6 +154,14 @@ SCANNED = [
       "harbor,\" Park said. \"It is close.\"",
       ["We will win the vote, and nobody will lose a job in the\nharbor,", "It is close."], {},
       id="wrapped-wire-copy"),
+    # -- markup: an attribute's value is no quote, at either end ---------------------------------
+    P('<p class="body" data-count="42">"We will win," Jo Park said.</p>', ["We will win,"], {},
+      id="markup-attribute-values"),
+    P("<p class='body'>Jo Park called the plan 'late'.</p>", ["late"], {}, id="markup-single-quoted-values"),
+    P('the vote," Park said.</p>\n<p class="body" data-count="42">"We will win," Jo Park said.</p>',
+      ["We will win,"], {}, id="markup-fragment-starting-mid-quote"),
+    P('<p class="body" data-count="25">The plan is late," Park said.</p>\n<p class="body" data-count="42">\n', [],
+      {}, id="markup-fragment-with-only-a-stray-closer"),
     # -- no words, no quote -------------------------------------------------------
     P('"..." Park said.', [], {}, id="only-punctuation"),
     P('Park said: ""', [], {}, id="empty-quotes"),

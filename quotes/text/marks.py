@@ -136,10 +136,21 @@ def _mark_at(text: str, m: re.Match) -> Iterator[tuple[int, str]]:
     # longer runs are rules, code fences or junk: no mark
 
 
+# a markup attribute's value (class="story", data-count='42'): its closing mark is markup too
+_ATTRIBUTE_VALUE = {'"': re.compile(r'"[^"<>\r\n]{0,200}"'), "'": re.compile(r"'[^'<>\r\n]{0,200}'")}
+
+
 def _marks(text: str, start: int, end: int) -> list[_Mark]:
     out = []
+    value_end = -1  # the closing mark of an attribute value
     for match in _MARK_RUN.finditer(text, start, end):
         for pos, ch in _mark_at(text, match):
+            if pos == value_end:
+                continue
+            if pos > start and text[pos - 1] == "=" and ch in _ATTRIBUTE_VALUE:
+                value = _ATTRIBUTE_VALUE[ch].match(text, pos, end)
+                if value is not None:
+                    value_end = value.end() - 1
             m = _classify(text, pos, ch, start, end)
             if m is not None:
                 out.append(m)
