@@ -112,6 +112,10 @@ SCANNED = [
       id="rock-n-roll-inside-straight-single"),
     P("‘We don’t play rock ’n’ roll,’ Park said.", ["We don’t play rock ’n’ roll,"], {},
       id="rock-n-roll-inside-british"),
+    P("Park: ‘Harbor Workers’ Have ‘No Place In The Plan.’", ["Harbor Workers", "No Place In The Plan."], {},
+      id="s-apostrophe-closes-when-the-closer-after-it-is-taken"),
+    P("'The players' union said 'no' to it,' Park said.", ["The players' union said 'no' to it,"], {"nested": ["no"]},
+      id="plural-possessive-before-a-nested-quote"),
     # -- boilerplate paragraphs hold no quotes ----------------------------------
     P('Read more: Park says "the harbor is safe"\n"We will stay," Park said.', ["We will stay,"], {},
       id="read-more"),

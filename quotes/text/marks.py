@@ -196,12 +196,19 @@ class _Later:
         self.family = Counter(m.family for m in marks)
         self.char = Counter(m.char for m in marks)
         self.closers = Counter(m.family for m in marks if m.can_close and not m.weak)
+        self.openers = Counter(m.family for m in marks if m.can_open and not m.can_close and not m.weak)
 
     def passed(self, m: _Mark) -> None:
         self.family[m.family] -= 1
         self.char[m.char] -= 1
         if m.can_close and not m.weak:
             self.closers[m.family] -= 1
+        elif m.can_open and not m.weak:
+            self.openers[m.family] -= 1
+
+    def spare_closers(self, family: str) -> int:
+        """Closers further on that the quotes opening further on leave over."""
+        return self.closers[family] - self.openers[family]
 
 
 def _renest(quotes: list[ScannedQuote]) -> list[ScannedQuote]:
@@ -263,7 +270,7 @@ class _Scanner:
             later.passed(m)
             open_idx = self._open_index(m.family)
             idx = open_idx if m.can_close else None
-            if idx is not None and m.weak and later.closers[m.family] > 0:
+            if idx is not None and m.weak and later.spare_closers(m.family) > 0:
                 continue  # "the players' union": an apostrophe, the quote closes further on
             if open_idx is not None and self._reopens_unclosed(m, open_idx, later):
                 # a straight mark opening while one of its kind is open, with one mark left
