@@ -150,6 +150,17 @@ SCANNED = [
     P("“He told me ‘no’ and left.\n“Then he came back,” Park said.",
       ["He told me ‘no’ and left.\n“Then he came back,"], {"nested": ["no"], "paragraphs": [2]},
       id="unclosed-with-a-nested-quote-reopens"),
+    # -- a text that begins inside a quote: what comes before the closing mark is its tail ------------
+    P("'uneasy' on Main street\"\nThe police are here.\n\"We are looking into it,\" police said.",
+      ["We are looking into it,"], {}, id="text-beginning-inside-a-quote"),
+    P("‘tired’ of the plan,” said the headline.\n“We will win,” Jo Park said.", ["We will win,"], {},
+      id="text-beginning-inside-a-curly-quote"),
+    P('"Yes," Park said. No," Lee said.', ["Yes,"], {}, id="a-closer-after-a-quote-of-its-kind-cuts-nothing"),
+    P("'Bob' was goin’ home, \"we will win,\" Park said.", ["Bob", "we will win,"], {},
+      id="an-apostrophe-cuts-nothing"),
+    P('The \'big\' screen is 42" wide.', ["big"], {}, id="an-inch-mark-cuts-nothing"),
+    P("Jo Park spoke.\n'uneasy' on Main street\"\n\"We will win,\" Park said.", ["uneasy", "We will win,"], {},
+      id="only-a-text-beginning-is-cut"),
     # -- hard-wrapped lines do not end a quote -----------------------------------------
     P('"We will win the vote\nin the spring," Park said.', ["We will win the vote\nin the spring,"],
       {"recovered": [None]}, id="wrapped-quote"),

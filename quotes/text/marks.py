@@ -233,9 +233,11 @@ class _Scanner:
         self.skip = -1  # position of a continued quote's reopening mark
 
     def run(self, paras: list[tuple[int, int]]) -> list[ScannedQuote]:
+        # a text that begins inside a quote (a fragment, a headline's tail) may close it in its first paragraph
+        headless = bool(paras) and not self.text[:paras[0][0]].strip()
         for k, (ps, pe) in enumerate(paras):
             marks = [m for m in _marks(self.text, ps, pe) if m.pos != self.skip]
-            self._pair(marks)
+            self._pair(marks, headless=headless and k == 0)
             self._end_paragraph(pe, paras[k + 1] if k + 1 < len(paras) else None)
         return self.out
 
@@ -264,10 +266,13 @@ class _Scanner:
 
     # -- pairing --------------------------------------------------------------
 
-    def _pair(self, marks: list[_Mark]) -> None:
+    def _pair(self, marks: list[_Mark], headless: bool = False) -> None:
         later = _Later(marks)
+        seen: set[str] = set()  # the kinds of mark met so far in the paragraph
         for m in marks:
             later.passed(m)
+            first_of_kind = m.family not in seen
+            seen.add(m.family)
             open_idx = self._open_index(m.family)
             idx = open_idx if m.can_close else None
             if idx is not None and m.weak and later.spare_closers(m.family) > 0:
@@ -288,8 +293,20 @@ class _Scanner:
                 op = self.stack[0]
                 self._cut(0)
                 self._emit(op, m.pos, m.char, "mismatched", 0)
+            elif headless and first_of_kind and self._closes_a_cut_quote(m):
+                # the text began inside a quote whose opening mark was cut off ('uneasy' on Main street" as a
+                # headline's tail, an HTML fragment): what came before this mark is the tail of that quote,
+                # with no start to give it, and the quotes in it are quotes inside a quote
+                self._cut(0)
+                del self.out[:]
+                headless = False
             elif m.can_open and not m.weak:
                 self._push(m)
+
+    def _closes_a_cut_quote(self, m: _Mark) -> bool:
+        """A mark that can only close, of a kind apostrophes (goin’) and inch marks (a 42" screen) never take."""
+        return (m.can_close and not m.can_open and not m.weak and m.family != "single"
+                and not self.text[m.pos - 1].isdigit())
 
     def _reopens_unclosed(self, m: _Mark, idx: int, later: _Later) -> bool:
         if m.char not in _STRAIGHT or not m.can_open or m.can_close or self.stack[idx].mark.char != m.char:
