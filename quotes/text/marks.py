@@ -21,7 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
-from .paragraphs import paragraphs
+from .lines import title_case_line
+from .paragraphs import LINE_BREAK, paragraphs
 
 __all__ = ["DASHES", "MARK_CHARS", "ScannedQuote", "is_boilerplate", "paragraphs", "scan"]
 
@@ -222,6 +223,34 @@ def _renest(quotes: list[ScannedQuote]) -> list[ScannedQuote]:
     return out
 
 
+MAX_WRAPPED_LINES = 10  # lines a quote may run over without a paragraph break before a mark closes it
+_CLOSING_MARKS = "\"'”’»›"
+MAX_NAME_WORDS = 8  # a line naming a source: "S.C. Rep. Jim Clyburn", "Former NAACP president Ben Jealous"
+
+
+def _marks_ahead(text: str, paras: list[tuple[int, int]], marks: list[list[_Mark]]) -> list[dict[str, tuple[int, _Mark]]]:
+    """For each paragraph, the first mark of each kind (no weak s') in the lines that follow it after single line
+    breaks, with the paragraph it lies in: one backward sweep, so the scan stays linear."""
+    after: list[dict[str, tuple[int, _Mark]]] = [{} for _ in paras]
+    first: dict[str, tuple[int, _Mark]] = {}  # in paragraph k and the lines joined to it after single breaks
+    for k in range(len(paras) - 1, -1, -1):
+        if k + 1 < len(paras) and _single_break(text, paras[k][1], paras[k + 1][0]):
+            after[k] = first
+            first = dict(first)
+        else:
+            first = {}
+        for m in reversed(marks[k]):
+            if not m.weak:
+                first[m.family] = (k, m)
+    return after
+
+
+def _single_break(text: str, end: int, start: int) -> bool:
+    """Only one line break, and nothing else but blanks, between two paragraphs."""
+    gap = text[end:start]
+    return not gap.strip() and len(LINE_BREAK.findall(gap)) == 1
+
+
 class _Scanner:
     """Pairs the marks of one document's paragraphs, carrying open quotes across breaks."""
 
@@ -233,13 +262,33 @@ class _Scanner:
         self.skip = -1  # position of a continued quote's reopening mark
 
     def run(self, paras: list[tuple[int, int]]) -> list[ScannedQuote]:
+        text = self.text
+        marks = [_marks(text, ps, pe) for ps, pe in paras]
+        ahead = _marks_ahead(text, paras, marks)
         # a text that begins inside a quote (a fragment, a headline's tail) may close it in its first paragraph
-        headless = bool(paras) and not self.text[:paras[0][0]].strip()
+        headless = bool(paras) and not text[:paras[0][0]].strip()
         for k, (ps, pe) in enumerate(paras):
-            marks = [m for m in _marks(self.text, ps, pe) if m.pos != self.skip]
-            self._pair(marks, headless=headless and k == 0)
+            self._pair([m for m in marks[k] if m.pos != self.skip], headless=headless and k == 0)
+            if self._wrapped(k, ahead, paras):
+                continue  # a line break inside a quote that a later line closes: the quote goes on
             self._end_paragraph(pe, paras[k + 1] if k + 1 < len(paras) else None)
         return self.out
+
+    def _wrapped(self, k: int, ahead: list[dict[str, tuple[int, _Mark]]], paras: list[tuple[int, int]]) -> bool:
+        """Whether the quote open at the end of paragraph `k` goes on over a single line break: the next mark
+        of its kind, on one of the following lines before a blank line, can only close it; unless that line is
+        the name of the quote's source under a finished sentence (a pull quote's `"...here.\nJo Park, mayor."`)."""
+        if not self.stack:
+            return False
+        hit = ahead[k].get(self.stack[0].mark.family)
+        if hit is None or hit[0] - k > MAX_WRAPPED_LINES or not hit[1].can_close or hit[1].can_open:
+            return False
+        ps, pe = paras[k]
+        if hit[0] == k + 1 and self.text[max(ps, pe - 8):pe].rstrip().rstrip(_CLOSING_MARKS)[-1:] in ".!?…":
+            line = self.text[paras[k + 1][0]:hit[1].pos].split(",", 1)[0].rstrip(" .")
+            if len(line.split()) <= MAX_NAME_WORDS and title_case_line(line, min_words=2, share=0.75):
+                return False
+        return True
 
     # -- the stack of open quotes -------------------------------------------
 
