@@ -172,6 +172,7 @@ class _Open:
     mark: _Mark
     content_start: int
     emitted: int  # how many quotes were out when it opened: the ones after it lie inside it
+    para_start: int  # where the paragraph it opened in starts
     paragraphs: int = 1
 
 
@@ -260,6 +261,7 @@ class _Scanner:
         self.stack: list[_Open] = []
         self.tops: dict[str, list[int]] = {}  # family -> stack indices of its open quotes, innermost last
         self.skip = -1  # position of a continued quote's reopening mark
+        self.para_start = 0  # the start of the paragraph being paired
 
     def run(self, paras: list[tuple[int, int]]) -> list[ScannedQuote]:
         text = self.text
@@ -268,6 +270,7 @@ class _Scanner:
         # a text that begins inside a quote (a fragment, a headline's tail) may close it in its first paragraph
         headless = bool(paras) and not text[:paras[0][0]].strip()
         for k, (ps, pe) in enumerate(paras):
+            self.para_start = ps
             self._pair([m for m in marks[k] if m.pos != self.skip], headless=headless and k == 0)
             if self._wrapped(k, ahead, paras):
                 continue  # a line break inside a quote that a later line closes: the quote goes on
@@ -294,7 +297,7 @@ class _Scanner:
 
     def _push(self, m: _Mark) -> None:
         self.tops.setdefault(m.family, []).append(len(self.stack))
-        self.stack.append(_Open(m, m.end, len(self.out)))
+        self.stack.append(_Open(m, m.end, len(self.out), self.para_start))
 
     def _cut(self, idx: int) -> None:
         """Drop the open quotes from `idx` up: quotes opened inside a closing one and never closed were not quotes."""
@@ -400,11 +403,33 @@ class _Scanner:
             outer.paragraphs += 1
             self.skip = reopen
             return
-        if inside and outer.paragraphs == 1:
-            # a stray mark, never closed, before well-formed quotes: those quotes stand on their own
+        if inside and outer.paragraphs == 1 and not (
+                self._introduced(outer) and not any(q.depth == 1 and self._follows_a_pause(q) for q in inside)):
+            # a stray mark, never closed, before well-formed quotes: those quotes stand on their own; but a
+            # quote someone began and left open keeps a phrase it quotes (`He said: “The people, led by the
+            # “dogs of war”, should...`), unless that phrase opens after a pause, as a quote of its own does
+            # (`"Hello, he said, "how are you?"`)
             self.out[outer.emitted:] = _renest(inside)
             return
         self._emit(outer, pe, "", "unclosed", 0)
+
+    def _follows_a_pause(self, q: ScannedQuote) -> bool:
+        """Whether a comma, a colon or a sentence's end stands before the quote's opening mark."""
+        before = self.text[max(0, q.start - len(q.open_mark) - 40):q.start].rstrip()
+        if not before.endswith(q.open_mark):
+            return False
+        return before[:len(before) - len(q.open_mark)].rstrip().endswith((",", ":", ".", "?", "!", ";"))
+
+    def _introduced(self, op: _Open) -> bool:
+        """An opening mark a sentence follows, at a paragraph's start or after a colon or a comma
+        (`He said: “The people...`): a quote someone began, not a stray mark, even left open."""
+        pos, text = op.mark.pos, self.text
+        first = text[op.content_start:op.content_start + 1]
+        if not (first.isupper() or first.isdigit()):
+            return False
+        start = max(op.para_start, pos - 40)
+        head = text[start:pos].rstrip()
+        return head.endswith((":", ",")) if head else start == op.para_start
 
     def _reopening_mark(self, outer: _Open, nxt: tuple[int, int]) -> int | None:
         ns, ne = nxt
