@@ -139,6 +139,12 @@ SCANNED = [
     P("``He said `no' twice,'' Park recalled.", ["He said `no' twice,"], {"nested": ["no"]}, id="ptb-nested"),
     P("The renewed ''Hawaii Five-0'' and ''1'' for English.", ["Hawaii Five-0", "1"], {}, id="nyt-titles"),
     P("Run ``make'' or ````code```` here.", ["make"], {}, id="backtick-runs-are-no-marks"),
+    P("``He said ``no way,'''' Park recalled.", ["He said ``no way,''"], {"nested": ["no way,"]},
+      id="latex-nested-doubles-closing-together"),
+    P("`He said `no way,'' Park recalled.", ["He said `no way,'"], {"nested": ["no way,"]},
+      id="latex-nested-singles-closing-together"),
+    P("A rule of '''' and \"We will win,\" Park said.", ["We will win,"], {}, id="a-run-of-apostrophes-opens-nothing"),
+    P("''Tis the season,' Park said.", ["'Tis the season,"], {"style": ["single"]}, id="quote-opening-on-an-elision"),
     # -- a stray mark hides no well-formed quote after it ---------------------------
     P("A stray “ mark. “We will win,” Park said.", ["We will win,"], {"recovered": [None]}, id="stray-curly-opener"),
     P('The "best plan, Park said, is "to wait and see," she added.', ["to wait and see,"], {},

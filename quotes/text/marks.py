@@ -122,19 +122,25 @@ def _classify(text: str, i: int, ch: str, start: int, end: int) -> _Mark | None:
 
 def _mark_at(text: str, m: re.Match) -> Iterator[tuple[int, str]]:
     """The marks of one run: a lone mark, a pair of apostrophes or backticks; three apostrophes are a
-    single and a double mark, in the order their side of the word asks for."""
+    single and a double mark, in the order their side of the word asks for; a longer run of apostrophes
+    after a word closes as many double marks (LaTeX's nested ``Hello ``you?''''). Two apostrophes before
+    an elision are a single mark and the elision's apostrophe (''Tis nobler' is 'Tis nobler quoted)."""
     run, pos = m.group(), m.start()
+    opening = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in _OPEN_PUNCT
     if run[0] not in "'`" or len(run) == 1:
         yield pos, run
     elif len(run) == 2:
-        yield pos, run
+        yield pos, "'" if run == "''" and opening and _ELISIONS.match(text, pos + 2) else run
     elif len(run) == 3 and run[0] == "'":
-        opening = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in _OPEN_PUNCT
         if opening:
             yield from ((pos, "''"), (pos + 2, "'"))
         else:
             yield from ((pos, "'"), (pos + 1, "''"))
-    # longer runs are rules, code fences or junk: no mark
+    elif run[0] == "'" and not opening:
+        yield from ((pos + k, "''") for k in range(0, len(run) - 1, 2))
+        if len(run) % 2:
+            yield pos + len(run) - 1, "'"
+    # other runs are rules, code fences or junk: no mark
 
 
 # a markup attribute's value (class="story", data-count='42'): its closing mark is markup too
@@ -321,39 +327,50 @@ class _Scanner:
     def _pair(self, marks: list[_Mark], headless: bool = False) -> None:
         later = _Later(marks)
         seen: set[str] = set()  # the kinds of mark met so far in the paragraph
-        for m in marks:
-            later.passed(m)
-            first_of_kind = m.family not in seen
-            seen.add(m.family)
-            open_idx = self._open_index(m.family)
-            idx = open_idx if m.can_close else None
-            if idx is not None and m.weak and later.spare_closers(m.family) > 0:
-                continue  # "the players' union": an apostrophe, the quote closes further on
-            if open_idx is not None and self._reopens_unclosed(m, open_idx, later):
-                # a straight mark opening while one of its kind is open, with one mark left
-                # to close it: the open quote was never closed
-                op = self.stack[open_idx]
-                self._cut(open_idx)
-                self._emit(op, m.pos, "", "unclosed", open_idx)
-                self._push(m)
-                continue
-            if idx is not None and self._closes(m, idx):
-                op = self.stack[idx]
-                self._cut(idx)
-                self._emit(op, m.pos, m.char, None, idx)
-            elif m.can_close and not m.weak and self.stack and self._mismatched_close(m, later):
-                op = self.stack[0]
-                self._cut(0)
-                self._emit(op, m.pos, m.char, "mismatched", 0)
-            elif headless and first_of_kind and self._closes_a_cut_quote(m):
-                # the text began inside a quote whose opening mark was cut off ('uneasy' on Main street" as a
-                # headline's tail, an HTML fragment): what came before this mark is the tail of that quote,
-                # with no start to give it, and the quotes in it are quotes inside a quote
-                self._cut(0)
-                del self.out[:]
-                headless = False
-            elif m.can_open and not m.weak:
-                self._push(m)
+        for whole in marks:
+            later.passed(whole)
+            for m in self._pieces(whole):
+                first_of_kind = m.family not in seen
+                seen.add(m.family)
+                open_idx = self._open_index(m.family)
+                idx = open_idx if m.can_close else None
+                if idx is not None and m.weak and later.spare_closers(m.family) > 0:
+                    continue  # "the players' union": an apostrophe, the quote closes further on
+                if open_idx is not None and self._reopens_unclosed(m, open_idx, later):
+                    # a straight mark opening while one of its kind is open, with one mark left
+                    # to close it: the open quote was never closed
+                    op = self.stack[open_idx]
+                    self._cut(open_idx)
+                    self._emit(op, m.pos, "", "unclosed", open_idx)
+                    self._push(m)
+                    continue
+                if idx is not None and self._closes(m, idx):
+                    op = self.stack[idx]
+                    self._cut(idx)
+                    self._emit(op, m.pos, m.char, None, idx)
+                elif m.can_close and not m.weak and self.stack and self._mismatched_close(m, later):
+                    op = self.stack[0]
+                    self._cut(0)
+                    self._emit(op, m.pos, m.char, "mismatched", 0)
+                elif headless and first_of_kind and self._closes_a_cut_quote(m):
+                    # the text began inside a quote whose opening mark was cut off ('uneasy' on Main street" as a
+                    # headline's tail, an HTML fragment): what came before this mark is the tail of that quote,
+                    # with no start to give it, and the quotes in it are quotes inside a quote
+                    self._cut(0)
+                    del self.out[:]
+                    headless = False
+                elif m.can_open and not m.weak:
+                    self._push(m)
+
+    def _pieces(self, m: _Mark) -> Iterator[_Mark]:
+        """The mark, or, for two apostrophes closing a single backtick's quote (PTB and LaTeX: `Hello `you?''),
+        two single marks, the second only while a backtick's quote is still open."""
+        if m.char != "''" or m.can_open or not self.stack or self.stack[-1].mark.char != "`":
+            yield m
+            return
+        yield _Mark(m.pos, "'", "single", False, True)
+        if self.stack and self.stack[-1].mark.char == "`":
+            yield _Mark(m.pos + 1, "'", "single", False, True)
 
     def _closes_a_cut_quote(self, m: _Mark) -> bool:
         """A mark that can only close, of a kind apostrophes (goin’) and inch marks (a 42" screen) never take."""
