@@ -214,6 +214,9 @@ SCANNED = [
       ["We will win,"], {}, id="markup-fragment-starting-mid-quote"),
     P('<p class="body" data-count="25">The plan is late," Park said.</p>\n<p class="body" data-count="42">\n', [],
       {}, id="markup-fragment-with-only-a-stray-closer"),
+    P("\"'Come in,' said Jo Park; 'and I will\n\ntry to find\n\nfood for you.'\"",
+      ["'Come in,' said Jo Park; 'and I will\n\ntry to find\n\nfood for you.'"],
+      {"nested": ["Come in,", "and I will\n\ntry to find\n\nfood for you."]}, id="double-spaced-quote"),
     # -- no words, no quote -------------------------------------------------------
     P('"..." Park said.', [], {}, id="only-punctuation"),
     P('Park said: ""', [], {}, id="empty-quotes"),
