@@ -167,6 +167,9 @@ ATTRIBUTED = [
       "It is close,", "Smith", "direct", id="quote-after-an-unclosed-one"),
     P('"We will win, Park said.\nThe vote is on Monday.\n"It is close," Smith added.',
       "It is close,", "Smith", "direct", id="quote-after-an-unclosed-paragraph"),
+    P('Jo Park said the plan is "really a vague idea.\n\n"We vote on bills. That is what we do," Park said.',
+      'really a vague idea.\n\n"We vote on bills. That is what we do,', "Jo Park", "partial",
+      id="fragment-left-open-into-the-next-paragraph"),
 ]
 
 NOT_QUOTES = [

@@ -113,13 +113,14 @@ class _DocExtractor:
         return "partial"
 
     def _whole_sentences(self, q: ScannedQuote) -> bool:
-        """Quoted paragraphs, or sentences: a quote that opens with a capital and holds a sentence's end followed by
-        another sentence is somebody's utterance, whatever stands around it; a title or a scare quote never is."""
-        if q.paragraphs > 1:
-            return True
+        """Quoted paragraphs, or sentences: a quote that opens with a capital and runs over paragraphs, or holds a
+        sentence's end followed by another sentence, is somebody's utterance, whatever stands around it; a title or
+        a scare quote never is, nor a fragment left open ('is "really a vague idea.\n\n"We vote," he said')."""
         text = self.text[q.start:q.end]
         if not _starts_upper(text) or looks_like_title(text):
             return False
+        if q.paragraphs > 1:
+            return True
         span = self.layout.span(q.start, q.end)
         if span is None:
             return False
