@@ -184,6 +184,8 @@ NOT_QUOTES = [
     P('The crowd sang the song "Goodbye. Hello." as the ferry left.', id="song-title-of-two-sentences"),
     P('The award went to "Harbor Lights. The Return" on Friday.', id="title-of-two-sentences"),
     P('The plan was "a mess" and "a disaster" by every account.', id="scare-quotes-without-a-cue"),
+    P('Jo Park says that her favorite book is "The Harbor at Dawn".', id="title-named-by-a-title-noun-after-a-cue"),
+    P('Jo Park said the slogan of the campaign was "Ships First".', id="slogan-named-after-a-cue"),
 ]
 
 # quoted sentences with no cue or speaker anywhere near: somebody's utterance all the same (a row, no speaker)

@@ -221,6 +221,10 @@ class _DocExtractor:
         if root.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "nsubjpass") and is_cue_verb(head, self.rules) \
                 and head.lemma_.lower() not in ADDRESSEE_VERBS:
             return False  # 'he said "Merry Christmas"', '"American Skin" was written by Springsteen'
+        if root.dep_ == "attr" and head.lemma_ == "be":
+            # 'his favorite book is "One Hundred Years of Solitude"': what a title noun is called
+            titles = self.rules.words("title_nouns")
+            return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in titles for c in head.children)
         return root.dep_ in ("pobj", "dobj", "poss", "compound", "appos", "nsubj", "nsubjpass", "conj", "npadvmod")
 
     def attribute_partial(self, q: ScannedQuote) -> _Attribution:
