@@ -46,7 +46,8 @@ PARAGRAPHS = [
     P("The harbor will close in May, and the\n\nworkers will move to the north\n\npier by the end of June.",
       ["The harbor will close in May, and the\n\nworkers will move to the north\n\npier by the end of June."],
       id="double-spaced-lines"),
-    P("Jo Park spoke on Monday.\n\nThe harbor will close, and\n\nthe workers will move.\n\nNobody knew why.\n\nThe vote is on Friday.",
+    P("Jo Park spoke on Monday.\n\nThe harbor will close, and\n\nthe workers will move.\n\nNobody knew why."
+      "\n\nThe vote is on Friday.",
       ["Jo Park spoke on Monday.", "The harbor will close, and", "the workers will move.", "Nobody knew why.",
        "The vote is on Friday."], id="news-paragraphs-are-no-double-spaced-text"),
     P("The harbor will close in May, and the\n\nWorkers Union will move to the north\n\npier by the end of June.",

@@ -4,7 +4,10 @@ The scanner never gives up on a document: a broken mark is recovered locally
 (at the end of its paragraph at the latest) and every other quote is kept.
 Offsets are character offsets into the text, end exclusive, marks outside.
 Its work is linear in the text: every question about the marks further on in
-a paragraph is answered from running counts, never by a second pass.
+a paragraph is answered from running counts, never by a second pass, and the
+one question about later lines (does a line after a single line break close
+the quote open at this one's end?) from one backward sweep over all the
+paragraphs' marks; every look back at the text before a mark is bounded.
 
 How marks are read, in the manner of Markdown's "flanking" delimiters: a mark
 can open a quote when a word follows it, and close one when a word or
@@ -12,7 +15,17 @@ punctuation precedes it; curly and angle marks add their direction; single
 marks between letters (it's, Smith's), before digits ('90s) or in common
 elisions ('em, rock 'n' roll) are apostrophes. Two apostrophes are one double
 mark (the New York Times' ''...''), and so are two backticks (PTB and LaTeX:
-``...''); one backtick opens a single quote (`...').
+``...''); one backtick opens a single quote (`...'). The marks of a markup
+attribute's value (class="story") are no quote marks.
+
+Where a paragraph's marks leave a quote open: it goes on over a single line
+break when a line after it closes it (a short text wrapped by hand), into the
+next paragraph when that one reopens it (news style), and else ends at the
+paragraph's end ("unclosed"), the quotes inside it kept as nested, unless its
+opening mark was a stray one (no sentence after it, or not at a paragraph's
+start or after a colon or comma): then the well-formed quotes after it stand
+on their own. A text that begins inside a quote (a fragment) closes it with a
+stray closing mark in its first paragraph: what came before is no quote.
 """
 from __future__ import annotations
 
@@ -235,11 +248,14 @@ _CLOSING_MARKS = "\"'”’»›"
 MAX_NAME_WORDS = 8  # a line naming a source: "S.C. Rep. Jim Clyburn", "Former NAACP president Ben Jealous"
 
 
-def _marks_ahead(text: str, paras: list[tuple[int, int]], marks: list[list[_Mark]]) -> list[dict[str, tuple[int, _Mark]]]:
+_Ahead = dict[str, tuple[int, _Mark]]  # mark family -> the first mark of that family further on, and its paragraph
+
+
+def _marks_ahead(text: str, paras: list[tuple[int, int]], marks: list[list[_Mark]]) -> list[_Ahead]:
     """For each paragraph, the first mark of each kind (no weak s') in the lines that follow it after single line
     breaks, with the paragraph it lies in: one backward sweep, so the scan stays linear."""
-    after: list[dict[str, tuple[int, _Mark]]] = [{} for _ in paras]
-    first: dict[str, tuple[int, _Mark]] = {}  # in paragraph k and the lines joined to it after single breaks
+    after: list[_Ahead] = [{} for _ in paras]
+    first: _Ahead = {}  # in paragraph k and the lines joined to it after single breaks
     for k in range(len(paras) - 1, -1, -1):
         if k + 1 < len(paras) and _single_break(text, paras[k][1], paras[k + 1][0]):
             after[k] = first
@@ -283,7 +299,7 @@ class _Scanner:
             self._end_paragraph(pe, paras[k + 1] if k + 1 < len(paras) else None)
         return self.out
 
-    def _wrapped(self, k: int, ahead: list[dict[str, tuple[int, _Mark]]], paras: list[tuple[int, int]]) -> bool:
+    def _wrapped(self, k: int, ahead: list[_Ahead], paras: list[tuple[int, int]]) -> bool:
         """Whether the quote open at the end of paragraph `k` goes on over a single line break: the next mark
         of its kind, on one of the following lines before a blank line, can only close it; unless that line is
         the name of the quote's source under a finished sentence (a pull quote's `"...here.\nJo Park, mayor."`)."""
