@@ -167,6 +167,9 @@ ATTRIBUTED = [
       "It is close,", "Smith", "direct", id="quote-after-an-unclosed-one"),
     P('"We will win, Park said.\nThe vote is on Monday.\n"It is close," Smith added.',
       "It is close,", "Smith", "direct", id="quote-after-an-unclosed-paragraph"),
+    P('Jo Park said the plan is "really a vague idea.\n\n"We vote on bills. That is what we do," Park said.',
+      'really a vague idea.\n\n"We vote on bills. That is what we do,', "Jo Park", "partial",
+      id="fragment-left-open-into-the-next-paragraph"),
 ]
 
 NOT_QUOTES = [
@@ -178,6 +181,24 @@ NOT_QUOTES = [
     P('"Succession" won the award on Sunday.', id="title-opening-a-paragraph"),
     P('Jo Park spoke on Monday.\n\n"Game of Thrones" returns in April.', id="title-opening-a-later-paragraph"),
     P("'Uneasy' residents fear the plan.", id="scare-quote-opening-a-paragraph"),
+    P('The crowd sang the song "Goodbye. Hello." as the ferry left.', id="song-title-of-two-sentences"),
+    P('The award went to "Harbor Lights. The Return" on Friday.', id="title-of-two-sentences"),
+    P('The plan was "a mess" and "a disaster" by every account.', id="scare-quotes-without-a-cue"),
+    P('Jo Park says that her favorite book is "The Harbor at Dawn".', id="title-named-by-a-title-noun-after-a-cue"),
+    P('Jo Park said the slogan of the campaign was "Ships First".', id="slogan-named-after-a-cue"),
+]
+
+# quoted sentences with no cue or speaker anywhere near: somebody's utterance all the same (a row, no speaker)
+UTTERANCES = [
+    P('The crowd heard "We will win. Nobody can stop us." from the stage.', "We will win. Nobody can stop us.",
+      id="two-sentences-mid-sentence"),
+    P('Under the photo was "The harbor will close.\n\n"Workers will move.\n\n"Nobody will lose a job." in small print.',
+      'The harbor will close.\n\n"Workers will move.\n\n"Nobody will lose a job.',
+      id="paragraphs-reopened-mid-sentence"),
+    P('Under the photo was "The harbor will close,\nworkers will move.\nNobody will lose a job." in small print.',
+      "The harbor will close,\nworkers will move.\nNobody will lose a job.", id="lines-mid-sentence"),
+    P("Under the photo was 'The harbor will close.\nWorkers will move.' in small print.",
+      "The harbor will close.\nWorkers will move.", id="lines-single-marks"),
 ]
 
 
@@ -209,6 +230,13 @@ def test_attribution(annotator: Annotator, text: str, quote: str, speaker: str, 
 @pytest.mark.parametrize("text", NOT_QUOTES)
 def test_titles_and_lyrics_are_nobodys_utterance(annotator: Annotator, text: str) -> None:
     assert annotator.annotate_text(text) == []
+
+
+@pytest.mark.parametrize("text, quote", UTTERANCES)
+def test_quoted_sentences_are_an_utterance_without_a_speaker(annotator: Annotator, text: str, quote: str) -> None:
+    rows = annotator.annotate_text(text)
+    assert [(q.text, q.type, q.speaker) for q in rows] == [(quote, "direct", "")]
+    _assert_offsets(text, rows)
 
 
 def test_every_quote_of_a_document_gets_a_row(annotator: Annotator) -> None:

@@ -42,6 +42,17 @@ PARAGRAPHS = [
       ["Editor’s note: Donald Trump regularly\nincites\npolitical violence."], id="ragged-lines"),
     P("a terrorist act and a hate\u00a0\ncrime, he said.", ["a terrorist act and a hate\u00a0\ncrime, he said."],
       id="wrapped-after-a-no-break-space"),
+    # -- a double-spaced text: a line that ends mid-sentence goes on after one blank line --------
+    P("The harbor will close in May, and the\n\nworkers will move to the north\n\npier by the end of June.",
+      ["The harbor will close in May, and the\n\nworkers will move to the north\n\npier by the end of June."],
+      id="double-spaced-lines"),
+    P("Jo Park spoke on Monday.\n\nThe harbor will close, and\n\nthe workers will move.\n\nNobody knew why."
+      "\n\nThe vote is on Friday.",
+      ["Jo Park spoke on Monday.", "The harbor will close, and", "the workers will move.", "Nobody knew why.",
+       "The vote is on Friday."], id="news-paragraphs-are-no-double-spaced-text"),
+    P("The harbor will close in May, and the\n\nWorkers Union will move to the north\n\npier by the end of June.",
+      ["The harbor will close in May, and the", "Workers Union will move to the north\n\npier by the end of June."],
+      id="double-spaced-capital-starts-a-paragraph"),
     # -- a hard-wrapped document: full lines are wrapped, whatever comes next -------------
     P(WIRE, [WIRE.split("\n\n")[0], WIRE.split("\n\n")[1]], id="wire-copy"),
     P(INDENTED, [INDENTED[:INDENTED.index("   \"")].rstrip("\n"), INDENTED[INDENTED.index("   \""):]],

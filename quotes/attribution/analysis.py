@@ -25,6 +25,7 @@ STANCE_REACH = 150  # tokens either side of a partial quote that its sentence le
 # "'Uneasy' residents fear", '"Game of Thrones" returns'
 _EMBEDDED_DEPS = {"nsubj", "nsubjpass", "amod", "compound", "nmod", "poss", "appos", "det", "npadvmod"}
 _WORD_NEXT = re.compile(r"[^\S\n]*\w")
+_SENTENCE_ENDS = {".", "!", "?", "…", "...", "?!", "!!"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,24 @@ class _DocExtractor:
         if (_starts_upper(text) and text.rstrip()[-1:] in ".!?" and len(text.split()) >= 4
                 and window.tokens and is_cue_verb(window.tokens[-1], self.rules)):
             return "direct"  # Smith said "We will win."
+        if self._whole_sentences(q):
+            return "direct"  # 'he wrote "We will win. Nobody can stop us." in a letter': no fragment
         return "partial"
+
+    def _whole_sentences(self, q: ScannedQuote) -> bool:
+        """Quoted paragraphs, or sentences: a quote that opens with a capital and runs over paragraphs, or holds a
+        sentence's end followed by another sentence, is somebody's utterance, whatever stands around it; a title or
+        a scare quote never is, nor a fragment left open ('is "really a vague idea.\n\n"We vote," he said')."""
+        text = self.text[q.start:q.end]
+        if not _starts_upper(text) or looks_like_title(text):
+            return False
+        if q.paragraphs > 1:
+            return True
+        span = self.layout.span(q.start, q.end)
+        if span is None:
+            return False
+        words = [t for t in span if not (t.is_space or t.is_quote or t.is_punct and t.text in "([{")]
+        return any(t.text in _SENTENCE_ENDS and _starts_upper(n.text) for t, n in zip(words, words[1:]))
 
     def _embedded(self, q: ScannedQuote, max_words: int = 6) -> bool:
         """A short quote with no closing punctuation that is a noun or modifier of the words after it."""
@@ -203,6 +221,10 @@ class _DocExtractor:
         if root.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "nsubjpass") and is_cue_verb(head, self.rules) \
                 and head.lemma_.lower() not in ADDRESSEE_VERBS:
             return False  # 'he said "Merry Christmas"', '"American Skin" was written by Springsteen'
+        if root.dep_ == "attr" and head.lemma_ == "be":
+            # 'his favorite book is "One Hundred Years of Solitude"': what a title noun is called
+            titles = self.rules.words("title_nouns")
+            return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in titles for c in head.children)
         return root.dep_ in ("pobj", "dobj", "poss", "compound", "appos", "nsubj", "nsubjpass", "conj", "npadvmod")
 
     def attribute_partial(self, q: ScannedQuote) -> _Attribution:

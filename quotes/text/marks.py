@@ -4,7 +4,10 @@ The scanner never gives up on a document: a broken mark is recovered locally
 (at the end of its paragraph at the latest) and every other quote is kept.
 Offsets are character offsets into the text, end exclusive, marks outside.
 Its work is linear in the text: every question about the marks further on in
-a paragraph is answered from running counts, never by a second pass.
+a paragraph is answered from running counts, never by a second pass, and the
+one question about later lines (does a line after a single line break close
+the quote open at this one's end?) from one backward sweep over all the
+paragraphs' marks; every look back at the text before a mark is bounded.
 
 How marks are read, in the manner of Markdown's "flanking" delimiters: a mark
 can open a quote when a word follows it, and close one when a word or
@@ -12,7 +15,17 @@ punctuation precedes it; curly and angle marks add their direction; single
 marks between letters (it's, Smith's), before digits ('90s) or in common
 elisions ('em, rock 'n' roll) are apostrophes. Two apostrophes are one double
 mark (the New York Times' ''...''), and so are two backticks (PTB and LaTeX:
-``...''); one backtick opens a single quote (`...').
+``...''); one backtick opens a single quote (`...'). The marks of a markup
+attribute's value (class="story") are no quote marks.
+
+Where a paragraph's marks leave a quote open: it goes on over a single line
+break when a line after it closes it (a short text wrapped by hand), into the
+next paragraph when that one reopens it (news style), and else ends at the
+paragraph's end ("unclosed"), the quotes inside it kept as nested, unless its
+opening mark was a stray one (no sentence after it, or not at a paragraph's
+start or after a colon or comma): then the well-formed quotes after it stand
+on their own. A text that begins inside a quote (a fragment) closes it with a
+stray closing mark in its first paragraph: what came before is no quote.
 """
 from __future__ import annotations
 
@@ -21,7 +34,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
-from .paragraphs import paragraphs
+from .lines import title_case_line
+from .paragraphs import LINE_BREAK, paragraphs
 
 __all__ = ["DASHES", "MARK_CHARS", "ScannedQuote", "is_boilerplate", "paragraphs", "scan"]
 
@@ -121,25 +135,42 @@ def _classify(text: str, i: int, ch: str, start: int, end: int) -> _Mark | None:
 
 def _mark_at(text: str, m: re.Match) -> Iterator[tuple[int, str]]:
     """The marks of one run: a lone mark, a pair of apostrophes or backticks; three apostrophes are a
-    single and a double mark, in the order their side of the word asks for."""
+    single and a double mark, in the order their side of the word asks for; a longer run of apostrophes
+    after a word closes as many double marks (LaTeX's nested ``Hello ``you?''''). Two apostrophes before
+    an elision are a single mark and the elision's apostrophe (''Tis nobler' is 'Tis nobler quoted)."""
     run, pos = m.group(), m.start()
+    opening = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in _OPEN_PUNCT
     if run[0] not in "'`" or len(run) == 1:
         yield pos, run
     elif len(run) == 2:
-        yield pos, run
+        yield pos, "'" if run == "''" and opening and _ELISIONS.match(text, pos + 2) else run
     elif len(run) == 3 and run[0] == "'":
-        opening = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in _OPEN_PUNCT
         if opening:
             yield from ((pos, "''"), (pos + 2, "'"))
         else:
             yield from ((pos, "'"), (pos + 1, "''"))
-    # longer runs are rules, code fences or junk: no mark
+    elif run[0] == "'" and not opening:
+        yield from ((pos + k, "''") for k in range(0, len(run) - 1, 2))
+        if len(run) % 2:
+            yield pos + len(run) - 1, "'"
+    # other runs are rules, code fences or junk: no mark
+
+
+# a markup attribute's value (class="story", data-count='42'): its closing mark is markup too
+_ATTRIBUTE_VALUE = {'"': re.compile(r'"[^"<>\r\n]{0,200}"'), "'": re.compile(r"'[^'<>\r\n]{0,200}'")}
 
 
 def _marks(text: str, start: int, end: int) -> list[_Mark]:
     out = []
+    value_end = -1  # the closing mark of an attribute value
     for match in _MARK_RUN.finditer(text, start, end):
         for pos, ch in _mark_at(text, match):
+            if pos == value_end:
+                continue
+            if pos > start and text[pos - 1] == "=" and ch in _ATTRIBUTE_VALUE:
+                value = _ATTRIBUTE_VALUE[ch].match(text, pos, end)
+                if value is not None:
+                    value_end = value.end() - 1
             m = _classify(text, pos, ch, start, end)
             if m is not None:
                 out.append(m)
@@ -160,6 +191,7 @@ class _Open:
     mark: _Mark
     content_start: int
     emitted: int  # how many quotes were out when it opened: the ones after it lie inside it
+    para_start: int  # where the paragraph it opened in starts
     paragraphs: int = 1
 
 
@@ -185,12 +217,19 @@ class _Later:
         self.family = Counter(m.family for m in marks)
         self.char = Counter(m.char for m in marks)
         self.closers = Counter(m.family for m in marks if m.can_close and not m.weak)
+        self.openers = Counter(m.family for m in marks if m.can_open and not m.can_close and not m.weak)
 
     def passed(self, m: _Mark) -> None:
         self.family[m.family] -= 1
         self.char[m.char] -= 1
         if m.can_close and not m.weak:
             self.closers[m.family] -= 1
+        elif m.can_open and not m.weak:
+            self.openers[m.family] -= 1
+
+    def spare_closers(self, family: str) -> int:
+        """Closers further on that the quotes opening further on leave over."""
+        return self.closers[family] - self.openers[family]
 
 
 def _renest(quotes: list[ScannedQuote]) -> list[ScannedQuote]:
@@ -204,6 +243,37 @@ def _renest(quotes: list[ScannedQuote]) -> list[ScannedQuote]:
     return out
 
 
+MAX_WRAPPED_LINES = 10  # lines a quote may run over without a paragraph break before a mark closes it
+_CLOSING_MARKS = "\"'”’»›"
+MAX_NAME_WORDS = 8  # a line naming a source: "S.C. Rep. Jim Clyburn", "Former NAACP president Ben Jealous"
+
+
+_Ahead = dict[str, tuple[int, _Mark]]  # mark family -> the first mark of that family further on, and its paragraph
+
+
+def _marks_ahead(text: str, paras: list[tuple[int, int]], marks: list[list[_Mark]]) -> list[_Ahead]:
+    """For each paragraph, the first mark of each kind (no weak s') in the lines that follow it after single line
+    breaks, with the paragraph it lies in: one backward sweep, so the scan stays linear."""
+    after: list[_Ahead] = [{} for _ in paras]
+    first: _Ahead = {}  # in paragraph k and the lines joined to it after single breaks
+    for k in range(len(paras) - 1, -1, -1):
+        if k + 1 < len(paras) and _single_break(text, paras[k][1], paras[k + 1][0]):
+            after[k] = first
+            first = dict(first)
+        else:
+            first = {}
+        for m in reversed(marks[k]):
+            if not m.weak:
+                first[m.family] = (k, m)
+    return after
+
+
+def _single_break(text: str, end: int, start: int) -> bool:
+    """Only one line break, and nothing else but blanks, between two paragraphs."""
+    gap = text[end:start]
+    return not gap.strip() and len(LINE_BREAK.findall(gap)) == 1
+
+
 class _Scanner:
     """Pairs the marks of one document's paragraphs, carrying open quotes across breaks."""
 
@@ -213,19 +283,43 @@ class _Scanner:
         self.stack: list[_Open] = []
         self.tops: dict[str, list[int]] = {}  # family -> stack indices of its open quotes, innermost last
         self.skip = -1  # position of a continued quote's reopening mark
+        self.para_start = 0  # the start of the paragraph being paired
 
     def run(self, paras: list[tuple[int, int]]) -> list[ScannedQuote]:
+        text = self.text
+        marks = [_marks(text, ps, pe) for ps, pe in paras]
+        ahead = _marks_ahead(text, paras, marks)
+        # a text that begins inside a quote (a fragment, a headline's tail) may close it in its first paragraph
+        headless = bool(paras) and not text[:paras[0][0]].strip()
         for k, (ps, pe) in enumerate(paras):
-            marks = [m for m in _marks(self.text, ps, pe) if m.pos != self.skip]
-            self._pair(marks)
+            self.para_start = ps
+            self._pair([m for m in marks[k] if m.pos != self.skip], headless=headless and k == 0)
+            if self._wrapped(k, ahead, paras):
+                continue  # a line break inside a quote that a later line closes: the quote goes on
             self._end_paragraph(pe, paras[k + 1] if k + 1 < len(paras) else None)
         return self.out
+
+    def _wrapped(self, k: int, ahead: list[_Ahead], paras: list[tuple[int, int]]) -> bool:
+        """Whether the quote open at the end of paragraph `k` goes on over a single line break: the next mark
+        of its kind, on one of the following lines before a blank line, can only close it; unless that line is
+        the name of the quote's source under a finished sentence (a pull quote's `"...here.\nJo Park, mayor."`)."""
+        if not self.stack:
+            return False
+        hit = ahead[k].get(self.stack[0].mark.family)
+        if hit is None or hit[0] - k > MAX_WRAPPED_LINES or not hit[1].can_close or hit[1].can_open:
+            return False
+        ps, pe = paras[k]
+        if hit[0] == k + 1 and self.text[max(ps, pe - 8):pe].rstrip().rstrip(_CLOSING_MARKS)[-1:] in ".!?…":
+            line = self.text[paras[k + 1][0]:hit[1].pos].split(",", 1)[0].rstrip(" .")
+            if len(line.split()) <= MAX_NAME_WORDS and title_case_line(line, min_words=2, share=0.75):
+                return False
+        return True
 
     # -- the stack of open quotes -------------------------------------------
 
     def _push(self, m: _Mark) -> None:
         self.tops.setdefault(m.family, []).append(len(self.stack))
-        self.stack.append(_Open(m, m.end, len(self.out)))
+        self.stack.append(_Open(m, m.end, len(self.out), self.para_start))
 
     def _cut(self, idx: int) -> None:
         """Drop the open quotes from `idx` up: quotes opened inside a closing one and never closed were not quotes."""
@@ -246,32 +340,58 @@ class _Scanner:
 
     # -- pairing --------------------------------------------------------------
 
-    def _pair(self, marks: list[_Mark]) -> None:
+    def _pair(self, marks: list[_Mark], headless: bool = False) -> None:
         later = _Later(marks)
-        for m in marks:
-            later.passed(m)
-            open_idx = self._open_index(m.family)
-            idx = open_idx if m.can_close else None
-            if idx is not None and m.weak and later.closers[m.family] > 0:
-                continue  # "the players' union": an apostrophe, the quote closes further on
-            if open_idx is not None and self._reopens_unclosed(m, open_idx, later):
-                # a straight mark opening while one of its kind is open, with one mark left
-                # to close it: the open quote was never closed
-                op = self.stack[open_idx]
-                self._cut(open_idx)
-                self._emit(op, m.pos, "", "unclosed", open_idx)
-                self._push(m)
-                continue
-            if idx is not None and self._closes(m, idx):
-                op = self.stack[idx]
-                self._cut(idx)
-                self._emit(op, m.pos, m.char, None, idx)
-            elif m.can_close and not m.weak and self.stack and self._mismatched_close(m, later):
-                op = self.stack[0]
-                self._cut(0)
-                self._emit(op, m.pos, m.char, "mismatched", 0)
-            elif m.can_open and not m.weak:
-                self._push(m)
+        seen: set[str] = set()  # the kinds of mark met so far in the paragraph
+        for whole in marks:
+            later.passed(whole)
+            for m in self._pieces(whole):
+                first_of_kind = m.family not in seen
+                seen.add(m.family)
+                open_idx = self._open_index(m.family)
+                idx = open_idx if m.can_close else None
+                if idx is not None and m.weak and later.spare_closers(m.family) > 0:
+                    continue  # "the players' union": an apostrophe, the quote closes further on
+                if open_idx is not None and self._reopens_unclosed(m, open_idx, later):
+                    # a straight mark opening while one of its kind is open, with one mark left
+                    # to close it: the open quote was never closed
+                    op = self.stack[open_idx]
+                    self._cut(open_idx)
+                    self._emit(op, m.pos, "", "unclosed", open_idx)
+                    self._push(m)
+                    continue
+                if idx is not None and self._closes(m, idx):
+                    op = self.stack[idx]
+                    self._cut(idx)
+                    self._emit(op, m.pos, m.char, None, idx)
+                elif m.can_close and not m.weak and self.stack and self._mismatched_close(m, later):
+                    op = self.stack[0]
+                    self._cut(0)
+                    self._emit(op, m.pos, m.char, "mismatched", 0)
+                elif headless and first_of_kind and self._closes_a_cut_quote(m):
+                    # the text began inside a quote whose opening mark was cut off ('uneasy' on Main street" as a
+                    # headline's tail, an HTML fragment): what came before this mark is the tail of that quote,
+                    # with no start to give it, and the quotes in it are quotes inside a quote
+                    self._cut(0)
+                    del self.out[:]
+                    headless = False
+                elif m.can_open and not m.weak:
+                    self._push(m)
+
+    def _pieces(self, m: _Mark) -> Iterator[_Mark]:
+        """The mark, or, for two apostrophes closing a single backtick's quote (PTB and LaTeX: `Hello `you?''),
+        two single marks, the second only while a backtick's quote is still open."""
+        if m.char != "''" or m.can_open or not self.stack or self.stack[-1].mark.char != "`":
+            yield m
+            return
+        yield _Mark(m.pos, "'", "single", False, True)
+        if self.stack and self.stack[-1].mark.char == "`":
+            yield _Mark(m.pos + 1, "'", "single", False, True)
+
+    def _closes_a_cut_quote(self, m: _Mark) -> bool:
+        """A mark that can only close, of a kind apostrophes (goin’) and inch marks (a 42" screen) never take."""
+        return (m.can_close and not m.can_open and not m.weak and m.family != "single"
+                and not self.text[m.pos - 1].isdigit())
 
     def _reopens_unclosed(self, m: _Mark, idx: int, later: _Later) -> bool:
         if m.char not in _STRAIGHT or not m.can_open or m.can_close or self.stack[idx].mark.char != m.char:
@@ -316,11 +436,33 @@ class _Scanner:
             outer.paragraphs += 1
             self.skip = reopen
             return
-        if inside and outer.paragraphs == 1:
-            # a stray mark, never closed, before well-formed quotes: those quotes stand on their own
+        if inside and outer.paragraphs == 1 and not (
+                self._introduced(outer) and not any(q.depth == 1 and self._follows_a_pause(q) for q in inside)):
+            # a stray mark, never closed, before well-formed quotes: those quotes stand on their own; but a
+            # quote someone began and left open keeps a phrase it quotes (`He said: “The people, led by the
+            # “dogs of war”, should...`), unless that phrase opens after a pause, as a quote of its own does
+            # (`"Hello, he said, "how are you?"`)
             self.out[outer.emitted:] = _renest(inside)
             return
         self._emit(outer, pe, "", "unclosed", 0)
+
+    def _follows_a_pause(self, q: ScannedQuote) -> bool:
+        """Whether a comma, a colon or a sentence's end stands before the quote's opening mark."""
+        before = self.text[max(0, q.start - len(q.open_mark) - 40):q.start].rstrip()
+        if not before.endswith(q.open_mark):
+            return False
+        return before[:len(before) - len(q.open_mark)].rstrip().endswith((",", ":", ".", "?", "!", ";"))
+
+    def _introduced(self, op: _Open) -> bool:
+        """An opening mark a sentence follows, at a paragraph's start or after a colon or a comma
+        (`He said: “The people...`): a quote someone began, not a stray mark, even left open."""
+        pos, text = op.mark.pos, self.text
+        first = text[op.content_start:op.content_start + 1]
+        if not (first.isupper() or first.isdigit()):
+            return False
+        start = max(op.para_start, pos - 40)
+        head = text[start:pos].rstrip()
+        return head.endswith((":", ",")) if head else start == op.para_start
 
     def _reopening_mark(self, outer: _Open, nxt: tuple[int, int]) -> int | None:
         ns, ne = nxt

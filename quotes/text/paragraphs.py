@@ -12,8 +12,10 @@ line break is a wrap, not a paragraph break, when
   word would not have fitted on it;
 
 and the next line is not indented further, a list item or a dash of dialogue.
-A blank line always ends a paragraph. Every line break of `str.splitlines`
-counts (LF, CRLF, a lone CR, U+2028, U+2029, ...).
+A blank line ends a paragraph, except in a double-spaced text (its lines kept
+apart by blank lines, most of them ending mid-sentence), where a line that
+ends mid-sentence goes on in a lowercase line after one blank line. Every line
+break of `str.splitlines` counts (LF, CRLF, a lone CR, U+2028, U+2029, ...).
 
 The scanner (`marks`), the layout of a parsed document (`windows.DocLayout`)
 and the spaCy component that ends sentences at paragraph breaks
@@ -83,6 +85,16 @@ class _Wraps:
         self.width = _width([a.length for a in broken]) if broken else 0
         self.hard_wrapped = (len(broken) >= 2 and 2 * mid >= len(broken)
                              and WRAP_WIDTH[0] <= self.width <= WRAP_WIDTH[1])
+        # double-spaced: the lines are kept apart by blank lines, and most of them end mid-sentence
+        spaced = [a for a, gap, b in zip(lines, lines[1:], lines[2:]) if not a.blank and gap.blank and not b.blank]
+        self.double_spaced = (len(spaced) >= 2 and len(spaced) > len(broken)
+                              and 2 * sum(1 for a in spaced if _ends_mid_sentence(text, a)) >= len(spaced))
+
+    def joins_over_a_blank_line(self, line: _Line, nxt: _Line) -> bool:
+        """In a double-spaced text, a line that ends mid-sentence goes on in the lowercase line after the blank."""
+        first = nxt.start + nxt.indent
+        return (self.double_spaced and nxt.indent <= line.indent and _ends_mid_sentence(self.text, line)
+                and bool(_LOWER_START.match(self.text, first)) and not _ITEM_START.match(self.text, first))
 
     def joins(self, line: _Line, nxt: _Line) -> bool:
         text = self.text
@@ -111,6 +123,9 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
         if start is None:
             start = line.start
         nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if nxt is not None and nxt.blank and k + 2 < len(lines) and not lines[k + 2].blank \
+                and wraps.joins_over_a_blank_line(line, lines[k + 2]):
+            continue
         if nxt is None or nxt.blank or not wraps.joins(line, nxt):
             yield start, line.end
             start = None
