@@ -13,8 +13,9 @@ import math
 import random
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
+from ..records import Quote
 from .evaluate import Evaluation, speaker_matches
 
 KINDS = ("speaker", "stance")
@@ -60,6 +61,18 @@ def first_share(order: Sequence[str], errors: Mapping[str, Counter], quotes: Map
 def least_certain_first(scores: Mapping[str, float], docs: Sequence[str]) -> list[str]:
     """Ascending task score, as the Data Manager view sorts; ties by document id."""
     return sorted(docs, key=lambda d: (scores.get(d, 1.0), d))
+
+
+# other task scores `quotes studio triage --compare` measures beside the shipped one (lowest first, as sorted)
+ALTERNATIVES: dict[str, Callable[[list[Quote]], float]] = {
+    "least sure quote's confidence x stance score": lambda qs: min((q.confidence * q.stance_score for q in qs),
+                                                                   default=1.0),
+    "least sure quote's stance score": lambda qs: min((q.stance_score for q in qs), default=1.0),
+    "mean confidence": lambda qs: sum(q.confidence for q in qs) / len(qs) if qs else 1.0,
+    "expected errors (sum of 1 - confidence and 1 - stance score)": lambda qs: -sum(
+        2 - q.confidence - q.stance_score for q in qs),
+    "number of quotes": lambda qs: -len(qs),
+}
 
 
 def random_shares(docs: Sequence[str], errors: Mapping[str, Counter], quotes: Mapping[str, int],
