@@ -433,7 +433,8 @@ def export_run(args: argparse.Namespace) -> int:
 
 
 COMMANDS = [
-    ("studio", "install, start, stop or check the local Label Studio server", studio_arguments, studio_run),
+    ("studio", "install, start, stop or check the local Label Studio server; run and connect the live ML backend",
+     studio_arguments, studio_run),
     ("push", "annotate documents and push them with predictions to a Label Studio project", push_arguments, push_run),
     ("pull", "write a Label Studio project's full JSON export (annotations and predictions)", pull_arguments, pull_run),
     ("export", "turn a pulled JSON export into the corrected quote table (CSV, JSONL or Parquet)", export_arguments,

@@ -249,3 +249,38 @@ def test_versions_lists_the_attempts(store: ModelStore, capsys) -> None:
     assert f"* {store.in_use().version}" in out and "rejected" in out and "worse: stance accuracy" in out
     assert main(["studio", "versions", "--state", str(store.root), "--json"]) == 0
     assert [json.loads(line)["status"] for line in capsys.readouterr().out.splitlines()] == ["base", "rejected"]
+
+
+@pytest.mark.model
+def test_every_n_corrected_tasks_learning_runs_by_itself(store: ModelStore) -> None:
+    """With --every 1, one submitted correction starts a learning (in a child process, no Label Studio needed):
+    the alias it teaches is put in use, with its figures and what triggered it."""
+    text = ('"The talks have failed," the Russian news agency reported.\n\nOfficials in Kyiv did not comment.')
+    start, end = 1, text.index(',"') + 1
+    mention = text.index("the Russian")
+    result = [
+        {"id": "q1", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": start, "end": end, "text": text[start:end], "labels": ["QUOTE"]}},
+        {"id": "q1", "from_name": "speaker", "to_name": "text", "type": "textarea",
+         "value": {"start": start, "end": end, "text": ["RIA Novosti"]}},
+        {"id": "q1", "from_name": "speaker_kind", "to_name": "text", "type": "choices",
+         "value": {"start": start, "end": end, "choices": ["organisation"]}},
+        {"id": "m", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": mention, "end": mention + 23, "text": text[mention:mention + 23], "labels": ["SPEAKER"]}},
+        {"type": "relation", "from_id": "q1", "to_id": "m", "direction": "right", "labels": ["said_by"]}]
+    learner = LiveLearner(store, every=1, folds=2, rescore=False)
+    base = store.in_use().version
+    learner._handle(("submitted", 5, {"id": 1, "data": {"text": text}},
+                     {"id": 1, "result": result, "updated_at": "t1"}))
+    record = store.history()[-1]
+    assert record["status"] == "accepted" and record["trigger"] == "1 corrected task(s) since the last learning"
+    assert store.in_use().version == f"{base}-live.1" and learner.pending() == 0
+    assert any("'Russian news agency' -> 'RIA Novosti'" in c for c in record["changes"])
+    assert store.load_current().data["provenance"][-1]["corrections"] == [
+        {"file": "5.json", "sha256": record_sha(store, 5)}]
+
+
+def record_sha(store: ModelStore, project: int) -> str:
+    import hashlib
+
+    return hashlib.sha256(store.corrections_file(project).read_bytes()).hexdigest()
