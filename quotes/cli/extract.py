@@ -23,7 +23,7 @@ from ..pipeline.dask_run import LOCAL
 from ..records import CORPUS_PREFIX, corpus_columns
 from ..speakers.merge import SpeakerMerger
 from ..speakers.registry import Registry
-from ..tables.corpus import FOLDER_SUFFIXES, Skipped, is_quote_table, read_corpus
+from ..tables.corpus import FOLDER_SUFFIXES, STDIN, STDIN_FORMATS, Skipped, is_quote_table, read_corpus
 from ..tables.export import FORMATS
 from ..tables.output import check_output, check_output_folder
 from .arguments import positive, positive_number
@@ -37,7 +37,11 @@ SUMMARY_TOP = 10
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     # "*" and checked in `run`: a path --dask took for its address gets a message that says so
-    p.add_argument("paths", nargs="*", metavar="PATH", help="text files, folders, or JSONL/CSV corpora (one or more)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="text files, folders, or JSONL/CSV corpora (one or more); '-' reads standard input")
+    p.add_argument("--input-format", choices=list(STDIN_FORMATS), default=None,
+                   help="how '-' (standard input) is read: text, one document named stdin (default), or records "
+                        "in jsonl, json or csv (--format names the output's format)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file, .csv, .jsonl or .parquet, or a folder of Parquet parts (OUT/); '-' for "
                         "standard output (CSV unless --format)")
@@ -145,11 +149,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths:
         raise UsageError("no PATH to annotate; name text files, folders or JSONL/CSV corpora: "
                          "quotes extract PATH... -o OUT")
+    if args.input_format and STDIN not in args.paths:
+        raise UsageError(f"--input-format {args.input_format} says how standard input is read; name it as a PATH "
+                         "with '-' (files are read by their suffix)")
+    files = [p for p in args.paths if p != STDIN]  # what the output must not overwrite
     target = Target.of(args.output, args.format)
     if target.parts:
-        check_output_folder(target.path, args.paths)
+        check_output_folder(target.path, files)
     elif target.path is not None:
-        check_extract_output(target.path, args.paths)
+        check_extract_output(target.path, files)
     exclude = [target.path] if target.path is not None else []
     annotator = Annotator(args.rules, args.model, batch_size=args.batch_size, unit=args.unit,
                           full_parse=not args.selective)
@@ -160,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
     spool, results, bar = Spool(), None, None
     try:
         bar = progress_bar(args.paths, exclude, force=args.progress, quiet=args.quiet)
-        items = read_corpus(args.paths, args.id_field, args.text_field, exclude=exclude, keep=args.keep)
+        items = read_corpus(args.paths, args.id_field, args.text_field, exclude=exclude, keep=args.keep,
+                            stdin_format=args.input_format or "text")
         results = _results(args, items)
         for result in results:
             if bar is not None:

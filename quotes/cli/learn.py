@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import re
 
 from ..errors import InputError
-from ..learning.corrections import CorrectionFile, load_corrections
-from ..learning.crossval import FIGURES, Scores, cross_validate, score_together
+from ..learning.corrections import load_corrections
+from ..learning.crossval import FIGURES, Scores
 from ..learning.curve import SIZES, curve_table, learning_curve
-from ..learning.learner import PARTS, learn
+from ..learning.gate import next_version, relearn, stamp  # noqa: F401 - next_version: what tests import here
+from ..learning.learner import PARTS
 from ..learning.workbench import Workbench
-from ..rules import Rules, _plain, load_rules
+from ..rules import load_rules
 from ..tables.output import check_output
 from .status import EXIT_OK, EXIT_WARNINGS, UsageError, warn
 
@@ -36,25 +36,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the numbers of documents of --curve (default %(default)s; all of them is always last)")
     p.add_argument("--held-out-every", type=int, default=5, metavar="K",
                    help="--curve holds out every K-th document in sorted order (default 5)")
-
-
-def next_version(version: str) -> str:
-    m = re.match(r"^(.*?)(\d+)$", version)
-    return f"{m.group(1)}{int(m.group(2)) + 1}" if m else f"{version}.1"
-
-
-def stamp(rules: Rules, parent: Rules, files: list[CorrectionFile], documents: int, changes: int,
-          parts: tuple[str, ...] = PARTS) -> dict:
-    """The learned data with its new version and provenance (no clock: the same input gives the same file)."""
-    data = rules.data
-    data["version"] = next_version(parent.version)
-    data.setdefault("provenance", []).append({
-        "version": data["version"], "from": "learned", "parent": parent.version,
-        "corrections": [{"file": f.path, "sha256": f.sha256} for f in files],
-        "documents": documents, "changes": changes,
-        **({} if set(parts) == set(PARTS) else {"learned": list(parts)}),
-    })
-    return data
 
 
 def _table(title: str, old: Scores, new: Scores) -> list[str]:
@@ -123,10 +104,8 @@ def run(args: argparse.Namespace) -> int:
     out = check_output(args.output, [*args.corrections, *([args.rules] if args.rules else [])])
     rules = load_rules(args.rules)
     docs, files = _corrections(args)
-    bench = Workbench(docs, args.model)
-    final = learn(rules, bench, sorted(bench.docs), parts)
-    old_cv, new_cv = cross_validate(rules, bench, args.folds, parts)
-    old_all, new_all = score_together(bench, rules), score_together(bench, final.rules)
+    final = relearn(rules, Workbench(docs, args.model), args.folds, parts)  # the gate: final.worse
+    old_cv, new_cv, old_all, new_all = final.old_cv, final.new_cv, final.old_all, final.new_all
     quotes = sum(len(d.human) for d in docs)
     lines = [f"Learned from {len(docs)} corrected documents ({quotes} quotes) against rules version {rules.version}.",
              "Changes:" if final.changes else "No changes: the corrections agree with the rules."]
@@ -136,14 +115,14 @@ def run(args: argparse.Namespace) -> int:
     lines += _table("On the corrected documents with the final rules (what `quotes eval` measures against "
                     "these corrections):", old_all, new_all)
     print("\n".join(lines))
-    worse = new_cv.worse_than(old_cv)
+    worse = final.worse
     if worse and not args.force:
         warn(f"the new rules score worse in cross-validation ({', '.join(worse)}); kept the old rules, "
              f"{out} not written (pass --force to write them anyway)")
         return EXIT_KEPT_OLD
     if worse:
         warn(f"the new rules score worse in cross-validation ({', '.join(worse)}); written because of --force")
-    if _plain(final.rules.data) == _plain(rules.data):
+    if final.unchanged:
         rules.save(out)  # nothing learned: the same rules, the same version
         print(f"Wrote {out}: rules unchanged, version {rules.version}.")
         return EXIT_OK

@@ -39,6 +39,26 @@ class Project:
 
 
 @dataclass(frozen=True)
+class MLBackend:
+    """A project's connection to an ML backend, as Label Studio holds it (its password is write-only)."""
+
+    id: int
+    url: str
+    title: str
+    state: str = ""  # CO connected, DI disconnected, ER error, TR training
+    model_version: str = ""
+    is_interactive: bool = False
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    id: int
+    url: str
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class TaskInfo:
     id: int
     data: Mapping[str, Any]
@@ -173,6 +193,90 @@ class Studio:
             return self._ls.annotations.create(id=task_id, result=[dict(r) for r in result],
                                                was_cancelled=cancelled).id
 
+    def open_task(self, task_id: int) -> dict[str, Any]:
+        """A task as the Data Manager opens it: Label Studio asks the project's ML backend for a prediction
+        first when the task has none."""
+        with self._call(f"opening task {task_id}", missing=f"no task {task_id} at {self.url}"):
+            task = self._ls.tasks.get(id=str(task_id))
+        return task.dict()
+
+    def retrieve_predictions(self, project_id: int, task_ids: Sequence[int]) -> None:
+        """The Data Manager's "Retrieve predictions" for these tasks: the ML backend predicts those that lack
+        a prediction of its current version, and Label Studio stores them."""
+        with self._call(f"asking project {project_id}'s ML backend for predictions of {len(task_ids)} task(s)"):
+            self._ls.actions.create(id="retrieve_tasks_predictions", project=project_id,
+                                    selected_items={"all": False, "included": [int(t) for t in task_ids]})
+
+    # -- ML backends, webhooks, views ---------------------------------------
+
+    def ml_backends(self, project_id: int) -> list[MLBackend]:
+        with self._call(f"listing the ML backends of project {project_id}"):
+            return [_ml(m) for m in self._ls.ml.list(project=project_id)]
+
+    def connect_ml(self, project_id: int, url: str, title: str, user: str | None = None,
+                   password: str | None = None, existing: int | None = None) -> MLBackend:
+        """Add the ML backend at `url` to the project (or update `existing`), interactive, its model version
+        following what the backend's /setup answers; with HTTP Basic auth when `user` and `password` are given.
+        Label Studio checks /health and /setup before it answers."""
+        auth: dict[str, Any] = {"auth_method": "NONE"}
+        if user and password:
+            auth = {"auth_method": "BASIC_AUTH", "basic_auth_user": user, "basic_auth_pass": password}
+        fields = dict(url=url, title=title, is_interactive=True, auto_update=True, **auth)
+        what = f"connecting the ML backend at {url} to project {project_id}"
+        try:
+            with self._call(what):
+                if existing is None:
+                    return _ml(self._ls.ml.create(project=project_id, **fields))
+                return _ml(self._ls.ml.update(id=existing, project=project_id, **fields))
+        except StudioError as exc:
+            if "reserved network address" in str(exc):
+                raise StudioError(f"Label Studio at {self.url} refuses an ML backend at {url}, a local address; "
+                                  "start it with `quotes studio start` (which allows one), or set "
+                                  "LABEL_STUDIO_ML_BLOCK_LOCAL_IP=false and LABEL_STUDIO_SSRF_PROTECTION_ENABLED=false "
+                                  "where it runs") from None
+            if "HTTP 400" in str(exc):
+                raise StudioError(f"Label Studio at {self.url} cannot use the ML backend at {url}: {exc}; start it "
+                                  "with `quotes studio serve-model` (with the same QUOTES_ML_USER and "
+                                  "QUOTES_ML_PASSWORD) and connect again") from None
+            raise
+
+    def train(self, ml_id: int) -> None:
+        """Label Studio's "Start training": it posts START_TRAINING to the backend's /webhook."""
+        with self._call(f"starting the training of ML backend {ml_id}"):
+            self._ls.ml.train(id=ml_id)
+
+    def webhooks(self, project_id: int) -> list[Webhook]:
+        with self._call(f"listing the webhooks of project {project_id}"):
+            return [Webhook(w.id, w.url or "", dict(w.headers or {}))
+                    for w in self._ls.webhooks.list(project=str(project_id))]
+
+    def add_webhook(self, project_id: int, url: str, headers: Mapping[str, str]) -> None:
+        with self._call(f"adding a webhook to project {project_id}"):
+            self._ls.webhooks.create(url=url, project=project_id, send_payload=True, send_for_all_actions=True,
+                                     headers=dict(headers), is_active=True)
+
+    def set_webhook_headers(self, webhook: Webhook, headers: Mapping[str, str]) -> None:
+        with self._call(f"updating webhook {webhook.id}"):
+            self._ls.webhooks.update(id=webhook.id, url=webhook.url, headers=dict(headers), is_active=True)
+
+    def views(self, project_id: int) -> dict[str, int]:
+        """The Data Manager's tabs of the project: title -> id."""
+        with self._call(f"listing the views of project {project_id}"):
+            return {str((v.data or {}).get("title") or ""): int(v.id) for v in self._ls.views.list(project=project_id)}
+
+    def save_view(self, project_id: int, title: str, ordering: Sequence[str], view_id: int | None = None) -> int:
+        data = {"title": title, "ordering": list(ordering)}
+        with self._call(f"saving the view '{title}' of project {project_id}"):
+            if view_id is None:
+                return int(self._ls.views.create(project=project_id, data=data).id)
+            return int(self._ls.views.update(id=str(view_id), project=project_id, data=data).id)
+
+    def view_task_ids(self, project_id: int, view_id: int) -> list[int]:
+        """The tasks in the order the view shows them."""
+        with self._call(f"listing the tasks of view {view_id}"):
+            return [int(t.id) for t in self._ls.tasks.list(project=project_id, view=view_id, fields="task_only",
+                                                          page_size=PAGE_SIZE)]
+
     # -- export -------------------------------------------------------------
 
     def export_full(self, project_id: int, timeout: float = 300.0) -> list[dict[str, Any]]:
@@ -201,6 +305,11 @@ class Studio:
         if not isinstance(tasks, list):
             raise StudioError(f"Label Studio at {self.url} sent an unexpected export of project {project_id}")
         return tasks
+
+
+def _ml(m: Any) -> MLBackend:
+    return MLBackend(int(m.id), m.url or "", m.title or "", str(m.state or ""), m.model_version or "",
+                     bool(m.is_interactive), m.error_message or "")
 
 
 def _brief(body: Any) -> str:

@@ -49,11 +49,16 @@ def mention_id(start: int, end: int) -> str:
     return f"m{start}-{end}"
 
 
-def prediction(quotes: Sequence[Quote], model_version: str) -> dict[str, Any]:
-    """One document's quotes as a Label Studio prediction; its score is the least sure attribution."""
+def task_score(quotes: Iterable[Quote]) -> float:
+    """How sure a task's prediction is: the confidence of its least sure attribution (1.0 with no quote). The
+    Data Manager sorts by it, least certain first (`quotes studio triage` measures that order)."""
     score = min((q.confidence for q in quotes), default=1.0)
-    return {"model_version": model_version, "score": round(min(max(score, 0.0), 1.0), 4),
-            "result": prediction_result(quotes)}
+    return round(min(max(score, 0.0), 1.0), 4)
+
+
+def prediction(quotes: Sequence[Quote], model_version: str) -> dict[str, Any]:
+    """One document's quotes as a Label Studio prediction, scored by `task_score`."""
+    return {"model_version": model_version, "score": task_score(quotes), "result": prediction_result(quotes)}
 
 
 def prediction_result(quotes: Iterable[Quote]) -> list[dict[str, Any]]:

@@ -158,6 +158,15 @@ class LocalServer:
             "LABEL_STUDIO_DEBUG": "false",
             "LABEL_STUDIO_CI": "false",  # CI=true would make it load a migration linter
             "LABEL_STUDIO_LOG_LEVEL": "WARNING",
+            # `quotes studio serve-model` listens on 127.0.0.1 like this server: Label Studio refuses an ML
+            # backend on a loopback address (ML_BLOCK_LOCAL_IP), and the webhook it makes for the backend
+            # (SSRF_PROTECTION_ENABLED; with only the first off, connecting fails halfway with 403)
+            "LABEL_STUDIO_ML_BLOCK_LOCAL_IP": "false",
+            "LABEL_STUDIO_SSRF_PROTECTION_ENABLED": "false",
+            # the Data Manager's prediction score averages the predictions of the connected backend's own
+            # model version (which moves as it learns), not of the project's model_version, which `connect`
+            # sets to the backend's title so that the label stream asks the backend (data_manager/managers.py)
+            "LABEL_STUDIO_ff_front_dev_1682_model_version_dropdown_070622_short": "true",
         })
         return env
 

@@ -12,6 +12,10 @@ Server side (read by `quotes studio start`):
 Client side (push, pull): LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY, falling back
 to the local server's address and token.
 
+The live backend (`quotes studio serve-model`, `connect`): QUOTES_MODEL_DIR, its folder (default
+`.studio/model`); QUOTES_ML_USER and QUOTES_ML_PASSWORD, the HTTP Basic credentials it asks of Label
+Studio (both, or neither: no auth); QUOTES_ML_URL, where `connect` tells Label Studio to find it.
+
 Secrets never go into a repr, a log line or an error message.
 """
 from __future__ import annotations
@@ -32,6 +36,11 @@ ENV_PASSWORD = "QUOTES_STUDIO_PASSWORD"
 ENV_TOKEN = "QUOTES_STUDIO_TOKEN"
 ENV_URL = "LABEL_STUDIO_URL"
 ENV_API_KEY = "LABEL_STUDIO_API_KEY"
+ENV_MODEL_DIR = "QUOTES_MODEL_DIR"
+ENV_ML_USER = "QUOTES_ML_USER"
+ENV_ML_PASSWORD = "QUOTES_ML_PASSWORD"
+ENV_ML_URL = "QUOTES_ML_URL"
+DEFAULT_ML_PORT = 9090  # label-studio-ml-backend's usual port
 
 DEFAULT_PORT = 8080
 DEFAULT_USER = "quotes@localhost"
@@ -190,3 +199,34 @@ def client_connection(url: str | None = None, api_key: str | None = None) -> Con
         raise StudioError(f"no API token for {url}: set {ENV_API_KEY} to your Label Studio token "
                           "(Account & Settings > Legacy Token), or start the local server with `quotes studio start`")
     return Connection(url.rstrip("/"), key)
+
+
+def model_dir(given: str | Path | None = None) -> Path:
+    """The live backend's folder: `given`, else QUOTES_MODEL_DIR, else `model/` in the `.studio/` folder."""
+    if given:
+        return Path(given)
+    env = os.environ.get(ENV_MODEL_DIR)
+    return Path(env) if env else studio_paths().home / "model"
+
+
+@dataclass(frozen=True)
+class BasicAuth:
+    """The HTTP Basic credentials Label Studio gives the live backend (the password kept out of repr)."""
+
+    user: str
+    password: str = field(repr=False)
+
+
+def ml_auth() -> BasicAuth | None:
+    """QUOTES_ML_USER and QUOTES_ML_PASSWORD, both or neither."""
+    user, password = os.environ.get(ENV_ML_USER) or "", os.environ.get(ENV_ML_PASSWORD) or ""
+    if bool(user) != bool(password):
+        raise StudioError(f"set both {ENV_ML_USER} and {ENV_ML_PASSWORD} for the backend's HTTP Basic auth, "
+                          "or neither for none")
+    if ":" in user:
+        raise StudioError(f"{ENV_ML_USER} must not hold ':' (HTTP Basic auth splits there)")
+    return BasicAuth(user, password) if user else None
+
+
+def ml_url(given: str | None = None) -> str:
+    return (given or os.environ.get(ENV_ML_URL) or f"http://{HOST}:{DEFAULT_ML_PORT}").rstrip("/")

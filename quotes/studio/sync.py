@@ -6,7 +6,8 @@ tasks go in batches, and a failed call is retried only after reading the keys
 again. So a second push adds nothing, a changed document becomes a new task, a
 push cut off halfway completes when run again, and a retry never adds a task
 twice. Tasks that were already there get the prediction of a new rules version,
-and the project's model version follows, so annotators see the newest predictions.
+and the project's model version follows, so annotators see the newest predictions (unless the project is
+connected to the live backend, whose title it keeps: `connect`).
 """
 from __future__ import annotations
 
@@ -160,7 +161,10 @@ def push(studio: Studio, title: str, items: Sequence[DocumentTask], model_versio
             on_batch(report.imported)
 
     report.predictions_added = _add_new_predictions(studio, project.id, items, model_version)
-    if project.model_version != model_version:
+    # a project connected to the live backend keeps its title as model version: the label stream asks the
+    # backend only then (`quotes studio connect`)
+    live = project.model_version and any(m.title == project.model_version for m in studio.ml_backends(project.id))
+    if project.model_version != model_version and not live:
         _retrying(lambda: studio.update_project(project.id, model_version=model_version))
     report.project = studio.project(project.id)
     return report

@@ -27,6 +27,9 @@ FOLDER_SUFFIXES = (".txt", ".jsonl", ".csv")
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CORPUS_SUFFIXES = JSONL_SUFFIXES | {".csv"}
 ID_FIELDS = ("id", "doc_id", "document_id")
+# a path of "-" is standard input (a file named "-" is ./-), read as one of these; "text" is one document
+STDIN = "-"
+STDIN_FORMATS = {"text": ".txt", "jsonl": ".jsonl", "json": ".json", "csv": ".csv"}
 TEXT_FIELDS = ("text", "body", "content")
 
 
@@ -61,13 +64,18 @@ Keep = Union[Collection[str], None]  # the record fields a document keeps: None 
 
 
 def read_corpus(paths: Iterable[str | Path], id_field: str | None = None,
-                text_field: str | None = None, exclude: Iterable[str | Path] = (), keep: Keep = None) -> Iterator[Item]:
-    """Yield every document under `paths` (files or folders), or why it was skipped.
+                text_field: str | None = None, exclude: Iterable[str | Path] = (), keep: Keep = None,
+                stdin_format: str = "text") -> Iterator[Item]:
+    """Yield every document under `paths` (files or folders; "-" is standard input), or why it was skipped.
 
     `exclude`: files never to read (the run's own output, when it lies in an input folder). `keep`: the fields
-    of corpus records that documents keep (None: all but the id and the text; empty: none).
+    of corpus records that documents keep (None: all but the id and the text; empty: none). `stdin_format`:
+    how standard input is read, one of `STDIN_FORMATS` (text: one document, `stdin`).
     """
-    return unique_ids(_read_paths(paths, _Fields(id_field, text_field, keep), {_key(p) for p in exclude}))
+    if stdin_format not in STDIN_FORMATS:
+        raise ValueError(f"stdin_format must be one of {', '.join(STDIN_FORMATS)}, not {stdin_format!r}")
+    return unique_ids(_read_paths(paths, _Fields(id_field, text_field, keep), {_key(p) for p in exclude},
+                                  stdin_format))
 
 
 def read_records(records: Iterable[object], id_field: str | None = None, text_field: str | None = None,
@@ -96,10 +104,18 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
 
 
-def _read_paths(paths: Iterable[str | Path], names: _Fields, exclude: set[str]) -> Iterator[Item]:
+def _read_paths(paths: Iterable[str | Path], names: _Fields, exclude: set[str], stdin_format: str = "text"
+                ) -> Iterator[Item]:
+    stdin_read = False
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if isinstance(raw, str) and raw == STDIN:
+            if stdin_read:
+                yield Skipped("-", "standard input is named twice; it is read once", "repeated standard inputs")
+            else:
+                stdin_read = True
+                yield from _read_stdin(names, stdin_format)
+        elif not path.exists():
             yield Skipped(str(path), "no such file or folder; check the path", "missing paths")
         elif path.is_dir():
             files = [f for f in files_under(path) if _key(f) not in exclude]
@@ -183,12 +199,28 @@ def is_quote_table(path: Path, text: str) -> bool:
     return isinstance(first, dict) and tuple(first)[:len(QUOTE_TABLE_KEYS)] == QUOTE_TABLE_KEYS
 
 
+def _read_stdin(names: _Fields, stdin_format: str) -> Iterator[Item]:
+    """Standard input, read whole, as a file named `stdin` of the format's suffix (one document `stdin`, or
+    records `stdin:N` whose ids default to `stdin-N`)."""
+    try:
+        data = sys.stdin.buffer.read()
+    except (OSError, AttributeError, ValueError) as exc:  # closed, or no byte stream under it
+        yield Skipped("-", f"standard input cannot be read ({exc}); pipe the text in or name a file",
+                      "unreadable files")
+        return
+    yield from _read_data(Path("stdin" + STDIN_FORMATS[stdin_format]), data, names)
+
+
 def _read_file(path: Path, names: _Fields) -> Iterator[Item]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         yield Skipped(str(path), f"cannot be read ({exc.strerror}); check its permissions", "unreadable files")
         return
+    yield from _read_data(path, data, names)
+
+
+def _read_data(path: Path, data: bytes, names: _Fields) -> Iterator[Item]:
     text = _decode(path, data)
     if isinstance(text, Skipped):
         yield text

@@ -97,6 +97,17 @@ def test_server_environment_binds_locally_and_turns_reporting_off(home: settings
     assert "LABEL_STUDIO_API_KEY" not in env
 
 
+def test_server_environment_lets_a_local_ml_backend_connect(home: settings.StudioPaths, monkeypatch) -> None:
+    """`quotes studio serve-model` listens on 127.0.0.1: Label Studio must reach it and its webhook, and the
+    Data Manager's score must follow the backend's model version (set in code: the parent's LABEL_STUDIO_*
+    variables are dropped)."""
+    monkeypatch.setenv("LABEL_STUDIO_ML_BLOCK_LOCAL_IP", "true")
+    env = LocalServer.at(home, 8123, settings.server_credentials(home)).environment()
+    assert env["LABEL_STUDIO_ML_BLOCK_LOCAL_IP"] == "false"
+    assert env["LABEL_STUDIO_SSRF_PROTECTION_ENABLED"] == "false"
+    assert env["LABEL_STUDIO_ff_front_dev_1682_model_version_dropdown_070622_short"] == "true"
+
+
 def test_starting_without_install_says_how(home: settings.StudioPaths) -> None:
     server = LocalServer.at(home, 8123, settings.server_credentials(home))
     with pytest.raises(StudioError, match="not installed in .*; run `quotes studio install`"):
