@@ -83,7 +83,9 @@ def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys)
 
 
 def _article(name: str, paragraphs: int) -> Document:
-    text = "\n\n".join(f"{name} paragraph {k}: " + "words " * 8 for k in range(paragraphs))  # of equal length
+    # paragraphs of equal length that end a sentence: lowercase lines that end mid-sentence, a blank line
+    # apart, are one double-spaced paragraph to the paragraph reader
+    text = "\n\n".join(f"{name} paragraph {k}: " + "words " * 7 + "words." for k in range(paragraphs))
     return Document(name, text, f"{name}.txt")
 
 
