@@ -52,7 +52,7 @@ def test_standard_input_as_records(monkeypatch, fmt: str, data: bytes) -> None:
 
 
 def test_standard_input_is_read_once_and_may_be_bad(monkeypatch, tmp_path: Path) -> None:
-    items = _read(monkeypatch, b"\xff\xfe bad", paths=["-", "-"])
+    items = _read(monkeypatch, b"\xff bad", paths=["-", "-"])  # (\xff\xfe would be a UTF-16 byte-order mark)
     assert all(isinstance(i, Skipped) for i in items) and len(items) == 2
     assert "not UTF-8" in items[0].reason and "named twice" in items[1].reason
     (empty,) = _read(monkeypatch, b"  \n")
