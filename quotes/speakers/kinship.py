@@ -47,7 +47,8 @@ class Relatives:
             entity = table.get(full)
             if entity is None:
                 old = table.token_entity.get(relative.i)
-                entity = Entity(full, "person", gender)
+                entity = Entity(full, "person")
+                entity.know_gender(gender, "article")
                 if old is not None and len(old.tokens) == 1:
                     # the first name alone was an entity of its own: fold it into the full name
                     entity.positions = old.positions
@@ -57,7 +58,7 @@ class Relatives:
                         if e is old:
                             table.token_entity[i] = entity
                 table.entities[name_key(full)] = entity
-            entity.gender = entity.gender or gender
+            entity.know_gender(gender, "article")
             self._fold_surname(entity, surname)
             entity.add_role(tok.lemma_.lower(), {w.lower() for w in owner.tokens})
             table.token_entity[relative.i] = entity
