@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .entity_table import Entity, EntityTable, Mention
+from .name_gender import shares
 from .names import name_tokens, span_text
 from .registry import name_key
 
@@ -33,6 +34,37 @@ def complete_from_headline(table: EntityTable, m: Mention) -> None:
         entity.forms.add(name_key(full))
         table.entities[name_key(full)] = entity
         return
+
+
+def complete_surnames(table: EntityTable) -> None:
+    """A person the body names by surname only ("Maddow said") whose full name stands elsewhere, in a quote
+    or a title too ("The Rachel Maddow Show"): a first name right before the same surname completes it, when
+    the text gives it one first name only. A first name is one of the rules' lists, or a proper noun the name
+    dictionary knows that the NER does not call a place or an organisation."""
+    for entity in list(table.entities.values()):
+        if entity.kind != "person" or len(entity.tokens) != 1 or entity.registered or len(entity.name) < 3:
+            continue
+        surname = entity.name
+        firsts = set()
+        for tok in table.doc[1:]:
+            if tok.text != surname:
+                continue
+            prev = tok.doc[tok.i - 1]
+            word = prev.text
+            if not (word[:1].isupper() and word.isalpha() and word != surname) or prev.lower_ in table.titles \
+                    or prev.lower_ in table.role_words or prev.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "FAC"):
+                continue
+            if prev.lower_ in table.first_names or (prev.pos_ == "PROPN" and shares(word) is not None):
+                firsts.add(word)
+        if len(firsts) != 1:
+            continue
+        full = f"{firsts.pop()} {surname}"
+        if name_key(full) in table.entities:
+            continue
+        del table.entities[name_key(surname)]
+        entity.name = full
+        entity.forms.add(name_key(full))
+        table.entities[name_key(full)] = entity
 
 
 def sweep_surnames(table: EntityTable) -> None:
