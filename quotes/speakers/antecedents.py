@@ -28,7 +28,8 @@ PRONOUN_KIND = {
 # the kinds of decision, each with its own weights: a person pronoun, "it"/"they", a description
 DECISIONS = ("pronoun", "it_they", "description")
 # what the document says of any candidate (`context`); the finders of descriptions add their own evidence
-CONTEXT = ("recency", "sentences", "same_sentence", "paragraph", "subject", "last_subject", "previous_speaker",
+CONTEXT = ("recency", "sentences", "same_sentence", "paragraph", "subject", "last_subject", "paragraph_subject",
+           "previous_paragraph_subject", "previous_speaker",
            "spoke", "salience", "named_person", "object", "possessive", "named_in_quote", "after", "place",
            "gender_agreement", "gender_unknown")
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
@@ -149,6 +150,10 @@ class AntecedentRanker:
             if subjects[k] is not None:
                 f["subject"] = 1.0
                 f["last_subject"] = float(k == latest_subject)
+                # the subject of this paragraph so far, or of the one before: who a passage is about
+                back = para - self.paragraph(subjects[k])
+                f["paragraph_subject"] = float(back == 0)
+                f["previous_paragraph_subject"] = float(back == 1)
             f["previous_speaker"] = float(e is last_speaker)
             f["spoke"] = float(id(e) in spoke)
             f["salience"] = len(e.positions) / self._most_mentions

@@ -26,11 +26,14 @@ from .kinship import Relatives
 from .registry import Registry
 
 _OWNER_PREPS = ("of", "from", "by", "for", "at", "with", "in")
+# endings of nouns for people ("leader", "investor", "strategist", "historian", "nominee", "neurosurgeon")
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ee", "eon", "ant", "ent", "ive", "ast")
 _INDEFINITE = {"a", "an", "some", "one", "another", "any", "several", "many", "few", "two", "three", "other"}
 # evidence that makes a description the finder's kind of resolution, for the confidence table
 _HOW = {"owner": "org_role", "relative": "relative", "issuer": "document", "issuer_near": "document",
         "speech_owner": "document", "role": "role", "role_loose": "role", "name_word": "organisation_noun",
-        "registry": "registry", "person_noun": "salient_person", "org_noun": "organisation_noun",
+        "registry": "registry", "person_noun": "salient_person", "agent_noun": "salient_person",
+        "org_noun": "organisation_noun",
         "document_any": "document"}
 
 
@@ -284,23 +287,33 @@ class Describer:
                 found.add(e, "named_by_role")
 
     def _person_noun(self, found: _Found, tok: Token, lemma: str, owner: Entity | None) -> None:
-        """'the New York businessman' in a text that never called anyone so: the persons before it whose
-        gender fits the role, read like a pronoun ("he")."""
+        """'the New York businessman', 'the retired neurosurgeon' in a text that never called anyone so: the
+        persons before it whose gender fits the noun, read like a pronoun ("he"). A noun of the rules' person
+        roles is stronger evidence (`person_noun`) than one that only looks like a person's (`agent_noun`:
+        -er, -ist, -ian, ...); a noun with a noun before it ("the band leader") may be a role the text gives
+        nobody it names (`compound_noun`)."""
         # only "the": "Smith's doctor" is someone else, whom the text need not name
         definite = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
-        if not definite or not (lemma in self.person_roles or lemma.endswith(("man", "woman"))):
+        listed = lemma in self.person_roles or lemma.endswith(("man", "woman"))
+        agent = not listed and tok.pos_ == "NOUN" and tok.tag_ == "NN" and lemma.endswith(_AGENT_ENDINGS) \
+            and lemma not in self.documents and lemma not in self.speech and not self._is_org_noun(lemma)
+        if not definite or not (listed or agent):
             return
-        if any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in tok.children):
-            return  # "the band leader": a kind of role the text may give nobody it names
+        compound = any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in tok.children)
         gender = self.rules.role_genders(lemma) or self.rules.role_genders(tok.lower_)
         noun = self.table.role_words.get(lemma, lemma)
         for c in self.ranker.pronoun_candidates(tok, "person", gender):
             e = c.entity
             if e is owner:
                 continue
-            found.add(e, "person_noun")
+            found.add(e, "person_noun" if listed else "agent_noun")
+            if compound:
+                found.add(e, "compound_noun")
             if e.roles and noun not in e.roles and any(r in self.person_roles for r in e.roles):
                 found.add(e, "other_role")  # the text gave this person another role
+
+    def _is_org_noun(self, lemma: str) -> bool:
+        return any(lemma in nouns for nouns, _ in self.org_types.values()) or lemma in self.org_roles
 
     def _org_noun(self, found: _Found, tok: Token, lemma: str, owner: Entity | None) -> None:
         """'the newspaper', 'the group', 'the agency': an organisation the text named before, rather one whose
