@@ -330,8 +330,10 @@ class Describer:
             return
         place = "place" in kinds
         # the words that tell this one from others: "the Russian news agency" is no space agency
+        same_kind = frozenset().union(*(self.org_types[k][0] for k in kinds))  # "editorial board": one kind
         telling = {c.lower_ for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
-                   and (c.pos_ == "PROPN" or c.text[:1].isupper() or c.lemma_.lower() in self._type_nouns())}
+                   and (c.pos_ == "PROPN" or c.text[:1].isupper() or c.lemma_.lower() in self._type_nouns())
+                   and c.lemma_.lower() not in same_kind}
         for e in self.ranker.window(tok.i, whole=True):
             if e.kind != "organisation" or (e.label in PLACE_LABELS) != place:
                 continue  # a newspaper, a group, an agency is never a place; a town is one

@@ -102,7 +102,12 @@ def add_campaigns(table: EntityTable) -> None:
                       if c.dep_ in ("poss", "compound") and c.i in table.token_entity), None)
         if owner is None or owner.kind != "person":
             continue
-        entity = table.attach([owner.tokens[-1], tok.lemma_.lower()], "organisation", "ORG")
+        if tok.text[:1].isupper():
+            # "the Jo Park Foundation" is the name of one, written in full; "the Park campaign" is the guide's
+            words = [t.text for t in table.doc[tok.left_edge.i:tok.i + 1] if t.pos_ == "PROPN" or t.i == tok.i]
+            entity = table.attach(words, "organisation", "ORG")
+        else:
+            entity = table.attach([owner.tokens[-1], tok.lemma_.lower()], "organisation", "ORG")
         table.token_entity[tok.i] = entity
         entity.positions.append(tok.i)
         if tok.dep_ in ("nsubj", "nsubjpass"):

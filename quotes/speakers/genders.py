@@ -26,6 +26,9 @@ def assign_genders(table: EntityTable) -> None:
         if entity.kind == "organisation" and not entity.registered and len(entity.tokens) >= 2 \
                 and any(_person_role(table, r) for r in entity.roles):
             entity.kind = "person"  # "widow Terry Strada": the NER's organisation is a person
+        if entity.kind == "person" and not entity.registered and len(entity.tokens) >= 2 \
+                and entity.tokens[0].lower() not in table.first_names and _org_name(table, entity):
+            entity.kind = "organisation"  # "the Dunmore Times": the NER's person is a newspaper, a committee
         if entity.kind != "person" or entity.gender:
             continue
         for pos in entity.positions:
@@ -47,6 +50,12 @@ def first_name_gender(table: EntityTable, entity: Entity) -> str | None:
         return None
     first = entity.tokens[0].lower()
     return table.first_names.get(first) or name_gender(first, table.rules.threshold("name_gender_share", 0.9))
+
+
+def _org_name(table: EntityTable, entity: Entity) -> bool:
+    """A name whose last word names organisations of a kind (the rules' org_types: Times, Committee, Inc.)."""
+    last = entity.tokens[-1].lower().strip(".,")
+    return any(last in names for kind, (_, names) in table.rules.org_types.items() if kind != "place")
 
 
 def _person_role(table: EntityTable, role: str) -> bool:
