@@ -115,13 +115,35 @@ def _titled_person(table: EntityTable, span: Span) -> bool:
     """'Spokeswoman Haley Morris', 'Actress Jo Park': the NER's organisation that is a title and a person's name
     (a first name after the title, the rules' or one the name dictionary gives a gender)."""
     toks = [t for t in span if not t.is_punct]
-    if len(toks) < 3 or toks[0].lower_.rstrip(".") not in table.role_words and toks[0].lower_ not in table.titles:
+    if len(toks) < 3 or toks[0].lower_ in ("the", "a", "an"):
         return False
+    title = toks[0].lower_
+    if title.rstrip(".") not in table.role_words and title not in table.titles and not title.endswith(("woman", "man")):
+        return False
+    last = toks[-1].lower_.strip(".,")
+    if any(last in names for _, names in table.rules.org_types.values()):
+        return False  # "Senate Intelligence Committee"
     first = toks[1].lower_
-    return first in table.first_names or name_gender(first, 0.9) is not None
+    return first in table.first_names or name_gender(first, 0.9) is not None or title.endswith("woman")
+
+
+def _whole(table: EntityTable, span: Span) -> Span:
+    """The NER's span with the proper nouns it cut off before it ("Jean King" of "Billie Jean King", "Gazette"
+    of "Dunmore Gazette"): capitalised words of the same name, no title, in no other name, on the same line."""
+    start = span.start
+    while start > 0:
+        t = table.doc[start - 1]
+        if not (t.pos_ == "PROPN" and t.text[:1].isupper() and t.text.isalpha() and t.ent_iob_ == "O"
+                and t.dep_ in ("compound", "flat", "nmod") and span.start <= t.head.i < span.end + 1
+                and t.lower_ not in table.titles and t.lower_.rstrip(".") not in table.role_words
+                and "\n" not in t.whitespace_ and not table.layout.in_quote(t.idx)):
+            break
+        start -= 1
+    return span if start == span.start else Span(table.doc, start, span.end, label=span.label_)
 
 
 def _mention(table: EntityTable, span: Span, label: str) -> Mention | None:
+    span = _whole(table, span)
     if label != "PERSON" and _titled_person(table, span):
         label = "PERSON"
     person = label == "PERSON"

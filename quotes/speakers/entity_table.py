@@ -175,8 +175,8 @@ class EntityTable:
         found = self.find(words, gender, span.start if span is not None else None)
         if found is not None:
             if kind == "person" and found.kind == "organisation" and label == "PERSON" and not found.registered \
-                    and len(found.tokens) == 1:
-                found.kind = "person"  # a surname the NER first took for an organisation
+                    and len(found.tokens) <= 2 and len(words) == 1:
+                found.kind = "person"  # a name, or its surname, the NER first took for an organisation
             return found
         name = drop_middle_initials(" ".join(words))
         entry = self.registry.entry(name) or self.registry.entry(" ".join(words))

@@ -143,7 +143,8 @@ def find_author(table: EntityTable) -> Entity | None:
     the end introduces ("Jo Park is a playwright in Dunmore.")."""
     paras = table.layout.paras
     candidates = [(ps, pe, False) for ps, pe in paras[:3] if _BYLINE_START.match(table.layout.text[ps:pe])]
-    candidates += [(ps, pe, True) for ps, pe in paras[-3:] if _AUTHOR_NOTE.match(table.layout.text[ps:pe])]
+    # an author's note ends a text: never its first paragraph, which introduces the story's own people
+    candidates += [(ps, pe, True) for ps, pe in paras[1:][-3:] if _AUTHOR_NOTE.match(table.layout.text[ps:pe])]
     for ps, pe, note in candidates:
         span = table.layout.span(ps, pe)
         if span is None:

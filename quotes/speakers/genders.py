@@ -36,7 +36,7 @@ def assign_genders(table: EntityTable) -> None:
             while span_start > 0 and table.token_entity.get(span_start - 1) is entity:
                 span_start -= 1
             for t in table.doc[max(0, span_start - 2):span_start + 1]:
-                entity.know_gender(titles.get(t.lower_), "article")
+                entity.know_gender(titles.get(t.lower_) or _noun_gender(table, t.lower_), "article")
         for role in entity.roles:
             entity.know_gender(role_gender(role), "article")
         entity.know_gender(_pronoun_evidence(table, entity, people), "article")
@@ -50,6 +50,15 @@ def first_name_gender(table: EntityTable, entity: Entity) -> str | None:
         return None
     first = entity.tokens[0].lower()
     return table.first_names.get(first) or name_gender(first, table.rules.threshold("name_gender_share", 0.9))
+
+
+def _noun_gender(table: EntityTable, word: str) -> str | None:
+    """'Councilwoman Jo Park', 'widow Jo Park': a noun before the name that tells a woman, or the rules' nouns of
+    one gender; nouns in -man ("spokesman", "chairman") are said of women too, and tell nothing by themselves."""
+    if word.endswith("woman"):
+        return "female"
+    explicit = (table.rules.data.get("roles") or {}).get("genders") or {}
+    return explicit.get(word) or table.rules.kinship.get(word)
 
 
 def _org_name(table: EntityTable, entity: Entity) -> bool:
