@@ -6,7 +6,7 @@ import re
 
 from ..errors import InputError
 from ..learning.corrections import CorrectionFile, load_corrections
-from ..learning.crossval import FIGURES, Scores, cross_validate, score_together
+from ..learning.crossval import FIGURES, KINDS, Scores, cross_validate, score_together
 from ..learning.curve import SIZES, curve_table, learning_curve
 from ..learning.learner import PARTS, learn
 from ..learning.workbench import Workbench
@@ -66,6 +66,13 @@ def _table(title: str, old: Scores, new: Scores) -> list[str]:
         o, n = old.figures[key], new.figures[key]
         mark = "  +" if n > o + 1e-9 else "  -" if n < o - 1e-9 else ""
         lines.append(f"  {label:22s}{o:8.3f}{n:8.3f}{mark}")
+        if key == "speaker_accuracy":  # canonical gold: per kind of speaker too
+            for kind in KINDS:
+                if f"kind:{kind}" in old.figures and f"kind:{kind}" in new.figures:
+                    o, n = old.figures[f"kind:{kind}"], new.figures[f"kind:{kind}"]
+                    mark = "  +" if n > o + 1e-9 else "  -" if n < o - 1e-9 else ""
+                    count = f"{int(old.figures[f'kind_n:{kind}'])} quotes"
+                    lines.append(f"    {kind:20s}{o:8.3f}{n:8.3f}{mark:3s}   ({count})")
     return lines
 
 
