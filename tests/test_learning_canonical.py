@@ -92,3 +92,27 @@ def test_learn_on_canonical_gold_refuses_a_change_cross_validation_finds_worse(t
     cv = stdout.split("On the corrected documents with the final rules")[0]
     assert re.search(r"speaker accuracy +1\.000 +0\.000  -", cv)
     assert "score worse in cross-validation (speaker accuracy, end-to-end F1); kept the old rules" in err
+
+
+@pytest.mark.model
+def test_a_label_studio_correction_of_a_pronouns_speaker_is_a_ranking_sample() -> None:
+    """A person names the speaker of 'he said' in Label Studio: the ranking behind it becomes a sample whose
+    right candidate is the corrected speaker, whichever the machine chose."""
+    from quotes.learning.corrections import CorrectedDoc
+    from quotes.learning.ranking import RankingEvidence
+    from quotes.learning.workbench import Workbench
+    from quotes.rules import load_rules
+
+    text, quote, _ = ARTICLES["farm"]
+    start = text.index(quote)
+    human = GoldQuote("farm", start, start + len(quote), quote, "direct", "Sam Hill", mention="he",
+                      mention_start=text.index("he said"), mention_end=text.index("he said") + 2)
+    bench = Workbench([CorrectedDoc("farm", text, [human], "farm.json")])
+    evidence = RankingEvidence.of(load_rules())
+    for aligned in bench.aligned(load_rules(), ["farm"]):
+        evidence.add(aligned)
+    [(candidates, right)] = evidence.samples["pronoun"]["farm"]
+    he = next(t.i for t in bench.parsed("farm") if t.text == "he")
+    decision = next(bench.aligned(load_rules(), ["farm"])).analysis.speakers.decision(he)
+    assert [c.features for c in decision.candidates] == candidates
+    assert decision.candidates[right].entity.name == "Sam Hill"
