@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..evaluation.canonical_gold import content_words
 from ..evaluation.evaluate import GoldQuote, canonical_speaker_right
 from ..records import Quote
 from ..rules import Rules, ranking_weights
@@ -32,7 +33,9 @@ FOLDS = 5
 STEPS = 25
 L2 = 1.0  # the pull towards the current weights (thresholds.ranking_l2 overrides it)
 
-Sample = tuple[list[dict[str, float]], int]  # candidates' features, index of the right one
+# candidates' features, index of the right one (or the indices, when several are right: an organisation
+# and nobody named, for its unnamed officials)
+Sample = tuple[list[dict[str, float]], "int | tuple[int, ...]"]
 
 
 def _same(registry: Registry, human: GoldQuote, name: str) -> bool:
@@ -42,6 +45,13 @@ def _same(registry: Registry, human: GoldQuote, name: str) -> bool:
             canonical_speaker_right(name, human) or canonical_speaker_right(registry.canonical(name), human))
     return registry.canonical(name).casefold() == registry.canonical(human.speaker).casefold() \
         or is_respelling(name, human.speaker, registry)
+
+
+def _speaks_for(human: GoldQuote, entity) -> bool:
+    """An unnamed source of an organisation the text names ("Harbour Authority officials"): the organisation is
+    right too, as the strict canonical scorer counts it (a word of the description)."""
+    return human.speaker_kind == "unnamed" and entity.kind == "organisation" \
+        and bool(content_words(entity.name) & content_words(human.speaker))
 
 
 def _unnamed(human: GoldQuote, machine: Quote) -> bool:
@@ -80,13 +90,14 @@ class RankingEvidence:
             seen.add(detail.speaker_token)
             right = [k for k, c in enumerate(decision.candidates)
                      if (c.entity is None and _unnamed(human, machine))
-                     or (c.entity is not None and human.speaker and _same(self.registry, human, c.entity.name))]
+                     or (c.entity is not None and human.speaker and _same(self.registry, human, c.entity.name))
+                     or (c.entity is not None and _speaks_for(human, c.entity))]
             if right:
                 self.samples.setdefault(decision.kind, {}).setdefault(a.doc.doc_id, []).append(
-                    ([dict(c.features) for c in decision.candidates], right[0]))
+                    ([dict(c.features) for c in decision.candidates], right[0] if len(right) == 1 else tuple(right)))
 
 
-def _matrix(samples: list[Sample], names: list[str]) -> list[tuple[np.ndarray, int]]:
+def _matrix(samples: list[Sample], names: list[str]) -> list[tuple[np.ndarray, tuple[int, ...]]]:
     index = {n: k for k, n in enumerate(names)}
     out = []
     for cands, right in samples:
@@ -94,7 +105,7 @@ def _matrix(samples: list[Sample], names: list[str]) -> list[tuple[np.ndarray, i
         for r, f in enumerate(cands):
             for name, value in f.items():
                 x[r, index[name]] = value
-        out.append((x, right))
+        out.append((x, (right,) if isinstance(right, int) else tuple(right)))
     return out
 
 
@@ -108,7 +119,7 @@ def wrong(samples: list[Sample], weights: dict[str, float]) -> int:
     """Decisions the weights get wrong."""
     names = sorted({n for cands, _ in samples for f in cands for n in f} | set(weights))
     w = np.array([weights.get(n, 0.0) for n in names])
-    return sum(1 for x, right in _matrix(samples, names) if _chosen(x, w) != right)
+    return sum(1 for x, right in _matrix(samples, names) if _chosen(x, w) not in right)
 
 
 def fit(samples: list[Sample], start: dict[str, float], l2: float = L2) -> dict[str, float]:
@@ -116,7 +127,7 @@ def fit(samples: list[Sample], start: dict[str, float], l2: float = L2) -> dict[
     from the `start` weights; Newton steps from the start, rounded to two decimals."""
     names = sorted({n for cands, _ in samples for f in cands for n in f} | set(start))
     w0 = np.array([start.get(n, 0.0) for n in names])
-    data = [(x, r) for x, r in _matrix(samples, names) if len(x) > 1]
+    data = [(x, r) for x, r in _matrix(samples, names) if len(x) > len(r)]
     w = w0.copy()
     for _ in range(STEPS):
         grad = -l2 * (w - w0)
@@ -126,7 +137,13 @@ def fit(samples: list[Sample], start: dict[str, float], l2: float = L2) -> dict[
             p = np.exp(s - s.max())
             p /= p.sum()
             mean = p @ x
-            grad += x[r] - mean
+            # the log of the right candidates' probability: of their sum, where several are right
+            q = np.zeros(len(p))
+            q[list(r)] = p[list(r)]
+            q /= q.sum()
+            right_mean = q @ x
+            grad += right_mean - mean
+            # the curvature of the whole set only (the right ones' own is left out): always a step uphill
             hess -= (x.T * p) @ x - np.outer(mean, mean)
         step = np.linalg.solve(hess, grad)
         w = w - step

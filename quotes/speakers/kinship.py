@@ -13,6 +13,9 @@ from .entity_table import Entity, EntityTable
 from .registry import name_key
 
 
+_OWNER_GENDER = {"his": "male", "her": "female"}
+
+
 class Relatives:
     """Kinship links of one document: (kin noun, owner's name key) -> the relative."""
 
@@ -35,6 +38,8 @@ class Relatives:
             owner = self.resolve_owner(owner_tok)
             if owner is None:
                 continue
+            if owner.kind == "person" and owner_tok.lower_ in _OWNER_GENDER:
+                owner.know_gender(_OWNER_GENDER[owner_tok.lower_], "article")  # "Lee Park and his daughter"
             if owner.kind != "person":
                 if owner.registered:
                     continue
