@@ -104,14 +104,19 @@ class Describer:
             self._role(found, tok)
             self._organisation_noun(found, tok, lemma)
             alias = self.registry.lookup(self.noun_phrase_text(tok))
-            if alias:
+            named_here = any(found.has(f) for f in ("owner", "relative", "issuer", "speech_owner", "role",
+                                                     "role_loose", "name_word", "org_owner"))
+            if alias and not named_here:  # a learned description only where nothing in the text names it
                 found.add(self.table.get(alias) or self.table.attach(alias.split(), "organisation", "ORG"), "registry")
             self._person_noun(found, tok, lemma, owner)
             self._org_noun(found, tok, lemma, owner)
         cands = found.candidates()
         for c, f in zip(cands, self.ranker.context(tok, [c.entity for c in cands], quote=quote)):
             c.features.update(f)
-        cands.append(Candidate(None, self._nil_features(tok, owner), "unnamed"))
+        if not found.has("owner"):
+            # "NASA officials", "a spokesman for NASA": an organisation speaking through its people is the
+            # organisation (the README's convention, which the strict scorer also accepts), not a choice
+            cands.append(Candidate(None, self._nil_features(tok, owner), "unnamed"))
         chosen, p = self.ranker.rank(tok, "description", cands)
         if chosen is None or chosen.entity is None:
             return Described(None, p, self.unnamed_words(tok), tok)
