@@ -42,12 +42,18 @@ test: setup studio browser
 	$(BIN)/python -m pytest -q
 
 # The shipped rules (quotes/data/rules.yaml): the hand-made rules-seed.yaml with stance learned from the
-# 5,234 labelled quotes of PolNeAR train (not in the repository: POLNEAR=path/to/polnear). Hand edits go in
-# rules-seed.yaml, then `make rules`; the same inputs always give the same file, bit for bit.
+# 5,234 labelled quotes of PolNeAR train, then the speaker-linking weights (`ranking`) learned from the
+# canonical speakers of 320 PolNeAR train articles (not in the repository: POLNEAR=path/to/polnear). Hand
+# edits go in rules-seed.yaml, then `make rules`; the same inputs always give the same file, bit for bit.
 POLNEAR ?= ../shared/polnear
+LINKED := out/rules-linked.yaml
 rules: setup
 	$(BIN)/quotes learn $(POLNEAR)/stance/train.jsonl --texts $(POLNEAR)/train/text --only stance \
 	    --rules quotes/data/rules-seed.yaml -o quotes/data/rules.yaml
+	@mkdir -p $(dir $(LINKED))
+	$(BIN)/quotes learn $(POLNEAR)/canonical/train --texts $(POLNEAR)/train/text --only ranking \
+	    --rules quotes/data/rules.yaml -o $(LINKED)
+	mv $(LINKED) quotes/data/rules.yaml
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -8,7 +8,8 @@ from typing import Any, Iterable, Mapping
 # Column order of every export (CSV, JSONL, DataFrame); the README documents it.
 COLUMNS = [
     "doc_id", "quote_id", "start", "end", "text", "type",
-    "speaker", "speaker_kind", "speaker_mention", "mention_start", "mention_end",
+    "speaker", "speaker_kind", "speaker_gender", "speaker_gender_evidence", "speaker_mention", "mention_start",
+    "mention_end",
     "cue", "stance", "stance_score", "stance_cues", "confidence", "rules_version",
 ]
 # a corpus field named like one of the columns above (or like a field already placed) gets this before its name
@@ -66,6 +67,8 @@ class Quote:
     rules_version: str = ""
     # last, so that positional construction keeps working; its column stands after `speaker`
     speaker_kind: str = ""  # person | organisation | group | unnamed; empty when there is no speaker
+    speaker_gender: str = "unknown"  # female | male | unknown
+    speaker_gender_evidence: str = "none"  # article | registry | name | none: what says the gender
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
@@ -84,10 +87,12 @@ class Quote:
         for key in ("stance_score", "confidence"):
             value = data.get(key)
             data[key] = 0.0 if value in (None, "") or value != value else float(value)
-        for key in ("speaker", "speaker_kind", "speaker_mention", "cue", "stance_cues", "rules_version", "type", "stance"):
+        defaults = {"type": "direct", "stance": "neutral", "speaker_gender": "unknown", "speaker_gender_evidence": "none"}
+        for key in ("speaker", "speaker_kind", "speaker_mention", "cue", "stance_cues", "rules_version", "type", "stance",
+                    "speaker_gender", "speaker_gender_evidence"):
             value = data.get(key)
-            if value is None or value != value:  # None or NaN from pandas
-                data[key] = "" if key not in ("type", "stance") else ("direct" if key == "type" else "neutral")
+            if value is None or value != value or (key in defaults and value == ""):  # None or NaN from pandas
+                data[key] = defaults.get(key, "")
             else:
                 data[key] = str(value)
         data["doc_id"] = str(data["doc_id"])

@@ -109,8 +109,20 @@ class Rules:
         return None
 
     @property
-    def ranking(self) -> dict[str, float]:
-        return {str(k): float(v) for k, v in (self.data.get("ranking") or {}).items()}
+    def ranking(self) -> dict[str, dict[str, float]]:
+        return ranking_weights(self.data.get("ranking"))
+
+    @property
+    def org_types(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """Kinds of organisation: kind -> (the nouns that name one, "the newspaper"; the words of such names,
+        "Times", "Post")."""
+        cache = self.__dict__.setdefault("_org_types", {})
+        if not cache:
+            for kind, entry in (self.data.get("org_types") or {}).items():
+                entry = entry or {}
+                cache[str(kind)] = (frozenset(str(w).lower() for w in entry.get("nouns") or []),
+                                    frozenset(str(w).lower() for w in entry.get("names") or []))
+        return cache
 
     def confidence(self, pattern: str, resolved_by: str) -> float:
         """How often an attribution made this way is right: the pattern's rate times the resolution's."""
@@ -145,6 +157,16 @@ class Rules:
             raise RulesError(f"{path}: the rules would read back differently; not written")
         with atomic_write(path, newline=None) as fh:
             fh.write(text)
+
+
+def ranking_weights(raw: Any) -> dict[str, dict[str, float]]:
+    """The weights of each kind of linking decision (`speakers.antecedents.DECISIONS`): kind -> feature ->
+    weight. A flat mapping of features (rules from before the kinds) weighs the pronoun decisions."""
+    raw = raw or {}
+    if raw and all(not isinstance(v, dict) for v in raw.values()):
+        return {"pronoun": {str(k): float(v) for k, v in raw.items()}}
+    return {str(kind): {str(k): float(v) for k, v in (weights or {}).items()}
+            for kind, weights in raw.items() if isinstance(weights, dict)}
 
 
 def _plain(value: Any) -> Any:

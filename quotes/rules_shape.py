@@ -88,7 +88,8 @@ SHAPE: dict[str, Check] = {
                               kind=scalar, gender=scalar)),
     "roles": fields(titles=TABLE, genders=TABLE),
     "gender": fields(kinship=TABLE, titles=TABLE, female_names=WORDS, male_names=WORDS),
-    "ranking": NUMBERS,
+    "ranking": map_of(anything, "a mapping of kinds of decision to weights"),  # each kind: `_ranking`
+    "org_types": map_of(fields("a mapping with nouns and names", nouns=WORDS, names=WORDS)),
     "confidence": fields(patterns=NUMBERS, resolutions=NUMBERS),
     "thresholds": NUMBERS,
     "labels": TABLE,
@@ -117,9 +118,19 @@ def _plain(value: Any, key: str, source: str) -> None:
             _plain(v, f"{key}[{k}]", source)
 
 
+def _ranking(value: Any, key: str, source: str) -> None:
+    """The linking weights: kind -> feature -> number, or (older files) feature -> number."""
+    if not isinstance(value, dict):
+        return
+    for kind, weights in value.items():
+        (NUMBERS if isinstance(weights, dict) else number)(weights, f"{key}.{kind}", source)
+
+
 def check_shape(data: dict, source: str) -> None:
     """Raise a RulesError naming the first key whose value has the wrong shape."""
     _plain(data, "", source)
+    if "ranking" in data:
+        _ranking(data["ranking"], "ranking", source)
     for key, check in SHAPE.items():
         if key in data:
             check(data[key], key, source)

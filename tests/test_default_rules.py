@@ -1,9 +1,10 @@
-"""The shipped rules are the hand-made seed rules with stance learned from PolNeAR train, and `make rules`
+"""The shipped rules are the hand-made seed rules with stance learned from PolNeAR train, then the speaker-linking
+weights (`ranking`) learned from the canonical speakers of 320 PolNeAR train articles, and `make rules`
 rebuilds them bit for bit.
 
 A hand edit belongs in `quotes/data/rules-seed.yaml`; `make rules` then learns the shipped
-`quotes/data/rules.yaml` from it. The first test needs no corpus and catches an edit made to one file
-only; the rebuild needs ../shared/polnear (not in the repository) and the real model.
+`quotes/data/rules.yaml` from it, one step per learned part. The first test needs no corpus and catches an
+edit made to one file only; the rebuild needs ../shared/polnear (not in the repository) and the real model.
 """
 from __future__ import annotations
 
@@ -19,31 +20,41 @@ from quotes.rules import _plain, default_rules_path, load_rules, seed_rules_path
 
 SEED = seed_rules_path()
 POLNEAR = Path(__file__).resolve().parents[1] / ".." / "shared" / "polnear"
-LEARNED = ("stance",)  # the only part of the rules the shipped file learns
+LEARNED = ("stance",)  # what the first step of `make rules` learns
+LINKING = ("ranking",)  # what its second step learns, from canonical gold
 
 
-def test_the_shipped_rules_are_the_seed_rules_with_learned_stance() -> None:
+def test_the_shipped_rules_are_the_seed_rules_with_learned_stance_and_linking() -> None:
     seed, shipped = load_rules(SEED), load_rules()
     assert shipped.version != seed.version
-    last = shipped.data["provenance"][-1]
-    assert (last["from"], last["parent"], last["learned"]) == ("learned", seed.version, list(LEARNED))
-    assert [c["file"] for c in last["corrections"]] == ["train.jsonl"]
+    stance, linking = shipped.data["provenance"][-2:]
+    assert (stance["from"], stance["parent"], stance["learned"]) == ("learned", seed.version, list(LEARNED))
+    assert [c["file"] for c in stance["corrections"]] == ["train.jsonl"]
+    assert (linking["from"], linking["parent"], linking["learned"]) == ("learned", stance["version"], list(LINKING))
+    assert [c["file"] for c in linking["corrections"]] == ["canonical/train"]
     same = lambda data: {k: _plain(v) for k, v in data.items()  # noqa: E731
-                         if k not in ("version", "provenance", *LEARNED)}
+                         if k not in ("version", "provenance", *LEARNED, *LINKING)}
     assert same(shipped.data) == same(seed.data), "edit quotes/data/rules-seed.yaml, then run `make rules`"
     assert shipped.stance.cues != seed.stance.cues  # something was learned
+    assert shipped.ranking != seed.ranking
+
+
+def _step(rules_path: Path, corrections: Path, parts: tuple[str, ...], out: Path) -> None:
+    """One step of `make rules` (`quotes learn CORRECTIONS --only PARTS`), without its cross-validation report."""
+    rules = load_rules(rules_path)
+    docs, files = load_corrections([corrections], POLNEAR / "train" / "text")
+    final = learn(rules, Workbench(docs), sorted(d.doc_id for d in docs), parts)
+    stamp(final.rules, rules, files, len(docs), len(final.changes), parts)
+    final.rules.save(out)
 
 
 @pytest.mark.polnear
 @pytest.mark.model
-@pytest.mark.skipif(not (POLNEAR / "stance" / "train.jsonl").is_file(), reason="needs ../shared/polnear")
+@pytest.mark.skipif(not (POLNEAR / "canonical" / "train").is_dir(), reason="needs ../shared/polnear")
 def test_make_rules_rebuilds_the_shipped_rules_bit_for_bit(tmp_path: Path) -> None:
-    """What `make rules` runs (`quotes learn ... --only stance`), without its cross-validation report."""
-    seed = load_rules(SEED)
-    docs, files = load_corrections([POLNEAR / "stance" / "train.jsonl"], POLNEAR / "train" / "text")
-    final = learn(seed, Workbench(docs), sorted(d.doc_id for d in docs), LEARNED)
-    stamp(final.rules, seed, files, len(docs), len(final.changes), LEARNED)
-    final.rules.save(tmp_path / "rules.yaml")
+    """What `make rules` runs: stance from the labelled quotes, then linking from the canonical speakers."""
+    _step(SEED, POLNEAR / "stance" / "train.jsonl", LEARNED, tmp_path / "stance.yaml")
+    _step(tmp_path / "stance.yaml", POLNEAR / "canonical" / "train", LINKING, tmp_path / "rules.yaml")
     assert (tmp_path / "rules.yaml").read_bytes() == default_rules_path().read_bytes(), (
         "the shipped rules are not what the seed rules and the corrections give: run `make rules`")
 

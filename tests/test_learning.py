@@ -370,7 +370,7 @@ def test_a_quote_taken_for_a_continuation_teaches_its_cue_when_a_person_names_it
 
 
 # -- descriptions: "the food charity", which no name in its document resolves
-PARCELS = ('Volunteers handed out food parcels in Eastfield on Saturday.\n\n'
+PARCELS = ('Volunteers handed out food parcels in the town on Saturday.\n\n'
            '"Demand has doubled since the spring," the food charity said.\n')
 UNNAMED = ('A food charity opened a second warehouse in Westbury this week.\n\n'
            '"We need more drivers for the winter," the food charity said.\n')

@@ -66,7 +66,7 @@ def test_a_description_has_two_words_one_of_them_specific(words: str, expected: 
     assert is_description(words, load_rules()) is expected
 
 
-# -- the ranking: an update is kept only when it ranks fewer pronouns wrong in cross-validation
+# -- the ranking: an update is kept only when it ranks fewer mentions wrong in cross-validation
 
 def _sample(right: str, other: str) -> tuple[list[dict[str, float]], int]:
     """Two candidates; the right one has the feature `right`, the other `other`."""
@@ -75,17 +75,17 @@ def _sample(right: str, other: str) -> tuple[list[dict[str, float]], int]:
 
 def _ranking(samples: dict[str, list]) -> RankingEvidence:
     evidence = RankingEvidence.of(load_rules())
-    evidence.samples = samples
+    evidence.samples = {"pronoun": samples}
     return evidence
 
 
 def test_a_ranking_update_that_helps_other_documents_is_kept() -> None:
     # in every document the subject, not the most recent name, is the speaker
     samples = {f"d{i}": [_sample("subject", "recency")] for i in range(6)}
-    data = {"ranking": {"recency": 1.5, "subject": 1.0}}
+    data = {"ranking": {"pronoun": {"recency": 1.5, "subject": 1.0}}}
     changes = learn_ranking(_ranking(samples), data)
-    assert data["ranking"]["subject"] > data["ranking"]["recency"]
-    assert changes[-1] == ("  (pronoun speakers ranked wrong in the corrections: 6 before, 0 after, of 6; "
+    assert data["ranking"]["pronoun"]["subject"] > data["ranking"]["pronoun"]["recency"]
+    assert changes[-1] == ("  (pronoun decisions ranked wrong: 6 before, 0 after, of 6; "
                            "in cross-validation by document: 6 before, 0 after)")
 
 
@@ -94,12 +94,26 @@ def test_a_ranking_update_that_fixes_nothing_it_was_not_trained_on_is_not_kept()
     held-out document gains, so the weights stay."""
     samples = {"a": [([{"recency": 1.0}, {"subject": 1.0, "salience": 1.0}], 1)],
                **{f"d{i}": [([{"subject": 1.0}, {"recency": 1.0}], 1)] for i in range(3)}}
-    data = {"ranking": {"recency": 1.5, "subject": 1.0, "salience": 0.0}}
+    data = {"ranking": {"pronoun": {"recency": 1.5, "subject": 1.0, "salience": 0.0}}}
     changes = learn_ranking(_ranking(samples), data)
-    assert data["ranking"] == {"recency": 1.5, "subject": 1.0, "salience": 0.0}
-    assert changes == ["ranking unchanged: the update does not rank fewer pronouns wrong (pronoun speakers ranked "
-                       "wrong in the corrections: 1 before, 0 after, of 4; in cross-validation by document: 1 before, "
-                       "1 after)"]
+    assert data["ranking"] == {"pronoun": {"recency": 1.5, "subject": 1.0, "salience": 0.0}}
+    assert len(changes) == 1 and changes[0].startswith("ranking pronoun unchanged: the update does not rank fewer "
+                                                       "mentions wrong (pronoun decisions ranked wrong: 1 before")
+    assert changes[0].endswith("in cross-validation by document: 1 before, 1 after)")
+
+
+def test_the_same_decisions_always_give_the_same_weights() -> None:
+    samples = {f"d{i}": [_sample("subject", "recency"), _sample("paragraph", "salience")] for i in range(5)}
+    first, second = ({"ranking": {"pronoun": {"recency": 1.0}}} for _ in range(2))
+    learn_ranking(_ranking(samples), first)
+    learn_ranking(_ranking(samples), second)
+    assert first == second and all(v == round(v, 2) for v in first["ranking"]["pronoun"].values())
+
+
+def test_weights_of_an_older_file_with_one_kind_of_decision_weigh_the_pronouns() -> None:
+    from quotes.rules import ranking_weights
+
+    assert ranking_weights({"recency": 1.0, "subject": 2}) == {"pronoun": {"recency": 1.0, "subject": 2.0}}
 
 
 # -- the workbench keeps bytes, not Docs

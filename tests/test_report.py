@@ -173,7 +173,7 @@ def test_top_caps_the_speaker_chart_and_the_page_says_which_columns_it_used(tmp_
     html = out.read_text(encoding="utf-8")
     specs = {m.group(1): json.loads(m.group(2).replace("\\u003c", "<").replace("\\u003e", ">"))
              for m in re.finditer(r'<script type="application/json" id="spec-(\w+)">(.*?)</script>', html)}
-    assert set(specs) == {"speakers", "kinds", "time", "outlets"}
+    assert set(specs) == {"speakers", "kinds", "genders", "gender_split", "time", "outlets"}
     bars = {r["speaker"] for data in specs["speakers"]["datasets"].values() for r in data}
     assert bars == {"Speaker 7", "Speaker 6", "Speaker 5", others_label(5)}
     assert "dates from column `published`" in html and "outlets from column `outlet`" in html
@@ -440,3 +440,22 @@ def test_numeric_dates_are_read_one_way_for_the_whole_column(cells: list, days: 
     assert says in found.how
     if not says:
         assert found.how == "dates from column `date`"
+
+
+def test_quotes_of_persons_by_gender_per_outlet_with_what_says_it(tmp_path: Path) -> None:
+    rows = [quote("d1", "q1", "x", speaker="Jo Park", speaker_kind="person", speaker_gender="female",
+                  speaker_gender_evidence="article", outlet="Courier"),
+            quote("d2", "q1", "x", speaker="Tom Reed", speaker_kind="person", speaker_gender="male",
+                  speaker_gender_evidence="name", outlet="Gazette"),
+            quote("d2", "q2", "x", speaker="Lee Marsh", speaker_kind="person", speaker_gender="unknown",
+                  speaker_gender_evidence="none", outlet="Gazette"),
+            quote("d3", "q1", "x", speaker="Harbour Board", speaker_kind="organisation", outlet="Gazette")]
+    out = tmp_path / "report.html"
+    build_report(write_csv(tmp_path / "q.csv", rows), out)
+    html = out.read_text(encoding="utf-8")
+    assert '<section id="genders">' in html and "Per outlet, outlets from column `outlet`" in html
+    assert "<td>female</td><td class=\"n\">1</td><td class=\"n\">33%</td><td>article 1</td>" in html
+    assert "<td>unknown</td><td class=\"n\">1</td><td class=\"n\">33%</td><td>none 1</td>" in html
+    split = json.loads(re.search(r'id="spec-gender_split">(.*?)</script>', html).group(1))
+    cells = {(r["outlet"], r["gender"]): r["quotes"] for data in split["datasets"].values() for r in data}
+    assert cells == {("Courier", "female"): 1, ("Gazette", "male"): 1, ("Gazette", "unknown"): 1}

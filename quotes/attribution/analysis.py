@@ -11,6 +11,7 @@ from ..records import Quote
 from ..rules import Rules
 from ..speakers.canonical import DocSpeakers, Entity, Resolution
 from ..speakers.registry import Registry
+from ..speakers.speaker_gender import speaker_gender
 from ..stance import cue_model as stance_mod
 from ..text.marks import ScannedQuote, scan
 from ..text.windows import DocLayout, Window
@@ -305,11 +306,11 @@ class _DocExtractor:
             return False
         return res.mention_start < q.end + len(q.close_mark) and res.mention_end > q.start - len(q.open_mark)
 
-    def _resolve(self, att: _Attribution) -> None:
+    def _resolve(self, att: _Attribution, q: ScannedQuote) -> None:
         if att.resolution is not None or att.cue is None or att.cue.speaker is None:
             return
         tok: Token = att.cue.speaker
-        att.resolution = self.speakers.resolve(tok)
+        att.resolution = self.speakers.resolve(tok, (q.start, q.end))
         att.entity = self.speakers.entity(att.resolution.speaker) if att.resolution.speaker else None
 
     # -- rows ------------------------------------------------------------
@@ -324,13 +325,13 @@ class _DocExtractor:
             if kind == "partial" and att.pattern == "none":
                 continue  # a scare quote or a title: nobody's utterance
             # a continuation of reported speech resolves that speech's subject only now it is needed
-            self._resolve(att)
+            self._resolve(att, q)
             if self._named_inside(q, att):
                 # "'Uneasy' residents fear...": words of the quote never name its speaker
                 if kind == "partial":
                     continue
                 att = self._fallback(q, None)
-                self._resolve(att)
+                self._resolve(att, q)
                 if self._named_inside(q, att):
                     att = _Attribution(None, "none")
             if att.entity is not None:
@@ -377,6 +378,7 @@ class _DocExtractor:
         if att.cue is not None and att.pattern not in ("continuation", "topic", "clause"):
             confidence *= min(1.0, att.cue.weight)  # a cue learning has weakened
         cue_text = att.cue.text if att.cue is not None and att.pattern != "continuation" else ""
+        gender, evidence = speaker_gender(self.speakers, res if res and res.speaker else None)
         return Quote(
             doc_id="", quote_id=f"q{n}", start=start, end=end, text=self.text[start:end],
             type=kind, speaker=res.speaker if res else "", speaker_kind=res.kind if res and res.speaker else "",
@@ -384,6 +386,7 @@ class _DocExtractor:
             mention_start=res.mention_start if res else None, mention_end=res.mention_end if res else None,
             cue=cue_text, stance=st.label, stance_score=round(st.score, 3), stance_cues=st.readable_cues,
             confidence=round(confidence, 3), rules_version=self.rules.version,
+            speaker_gender=gender, speaker_gender_evidence=evidence,
         )
 
 

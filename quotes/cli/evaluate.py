@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     pred_path = Path(args.pred)
     texts_dir = args.texts or (args.pred if pred_path.is_dir() and not is_parts_folder(pred_path) else None)
     gold = _load_gold(args, texts_dir)
-    unit = args.unit or ("utterance" if gold.scheme == "attribution" else "segment")
+    unit = args.unit or ("utterance" if gold.scheme in ("attribution", "canonical") else "segment")
     if _is_prediction_file(pred_path):
         pred = read_quotes(pred_path)
     elif pred_path.exists():

@@ -5,7 +5,7 @@ import argparse
 
 from ..errors import InputError
 from ..learning.corrections import load_corrections
-from ..learning.crossval import FIGURES, Scores
+from ..learning.crossval import FIGURES, KINDS, Scores
 from ..learning.curve import SIZES, curve_table, learning_curve
 from ..learning.gate import next_version, relearn, stamp  # noqa: F401 - next_version: what tests import here
 from ..learning.learner import PARTS
@@ -47,6 +47,13 @@ def _table(title: str, old: Scores, new: Scores) -> list[str]:
         o, n = old.figures[key], new.figures[key]
         mark = "  +" if n > o + 1e-9 else "  -" if n < o - 1e-9 else ""
         lines.append(f"  {label:22s}{o:8.3f}{n:8.3f}{mark}")
+        if key == "speaker_accuracy":  # canonical gold: per kind of speaker too
+            for kind in KINDS:
+                if f"kind:{kind}" in old.figures and f"kind:{kind}" in new.figures:
+                    o, n = old.figures[f"kind:{kind}"], new.figures[f"kind:{kind}"]
+                    mark = "  +" if n > o + 1e-9 else "  -" if n < o - 1e-9 else ""
+                    count = f"{int(old.figures[f'kind_n:{kind}'])} quotes"
+                    lines.append(f"    {kind:20s}{o:8.3f}{n:8.3f}{mark:3s}   ({count})")
     return lines
 
 

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 from ..errors import InputError
 from ..records import Quote
 from ..text.paragraphs import ParagraphIndex
+from .canonical_gold import is_canonical_folder, read_canonical, speaker_right
 
 QUOTE_CHARS = '"“”«»'
 _STOP = set("the a an of to and in on for said says say told he she they it i we you his her their its this "
@@ -56,6 +57,7 @@ class GoldQuote:
     mention_start: int | None = None
     mention_end: int | None = None
     speaker_is_mention: bool = False  # `speaker` is those words, not a canonical name (converted brat gold)
+    speaker_kind: str = ""  # person, organisation, group, unnamed, none: canonical gold says, and is judged by it
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Gold:
 
     quotes: list[GoldQuote]
     texts: dict[str, str]
-    scheme: str  # "segment" (JSONL) or "attribution" (brat)
+    scheme: str  # "segment" (JSONL), "attribution" (brat) or "canonical" (canonical-speaker JSON)
     documents: frozenset[str] = frozenset()  # documents annotated whether or not they hold a quote
 
 
@@ -154,10 +156,28 @@ def load_brat_gold(folder: Path) -> Gold:
     return Gold(quotes, texts, "attribution")
 
 
+def load_canonical_gold(folder: Path, texts_dir: str | Path | None = None) -> Gold:
+    """Canonical-speaker gold (`canonical_gold`): one quote per item, at its content's offsets."""
+    quotes, texts = [], {}
+    for doc_id, text, items in read_canonical(folder, Path(texts_dir) if texts_dir else None):
+        texts[doc_id] = text
+        for it in items:
+            start, end = int(it["content_start"]), int(it["content_end"])
+            src = it.get("source")
+            quotes.append(GoldQuote(
+                doc_id, start, end, text[start:end], "direct", it.get("canonical") or "",
+                list(it.get("alternates") or []), mention=src if isinstance(src, str) else "",
+                mention_start=_offset(it.get("source_start")), mention_end=_offset(it.get("source_end")),
+                speaker_kind=it["kind"]))
+    return Gold(quotes, texts, "canonical", frozenset(texts))
+
+
 def load_gold(path: str | Path, texts_dir: str | Path | None = None) -> Gold:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such gold file or folder")
+    if is_canonical_folder(p):
+        return load_canonical_gold(p, texts_dir)
     if p.is_dir():
         return load_brat_gold(p)
     texts = {}
@@ -192,7 +212,14 @@ def _overlap(a, b) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
+def canonical_speaker_right(name: str, gold: GoldQuote) -> bool:
+    """A speaker judged by the kind the gold gives (`canonical_gold.speaker_right`)."""
+    return speaker_right(name, [gold.speaker, *gold.speaker_alternates], gold.speaker_kind)
+
+
 def speaker_matches(pred: Quote, gold: GoldQuote, scheme: str) -> bool:
+    if gold.speaker_kind:
+        return canonical_speaker_right(pred.speaker, gold)
     if scheme == "attribution" or gold.speaker_is_mention:
         source = _content_words(gold.speaker)
         said = _content_words(pred.speaker) | _content_words(pred.speaker_mention)
@@ -303,7 +330,34 @@ def _match_words(gold: Gold, pred: list[Quote]) -> Evaluation:
     return Evaluation(gold, matches, fps, missed)
 
 
+def _match_canonical(gold: Gold, pred: list[Quote]) -> Evaluation:
+    """Quotation to quotation, as the canonical scorer matches them: an overlap of half of either span, the
+    largest overlaps first, one to one."""
+    by_doc: dict[str, list[int]] = {}
+    for j, g in enumerate(gold.quotes):
+        by_doc.setdefault(g.doc_id, []).append(j)
+    pairs = []
+    for i, q in enumerate(pred):
+        for j in by_doc.get(q.doc_id, []):
+            g = gold.quotes[j]
+            o = _overlap(q, g)
+            if o and max(o / max(1, g.end - g.start), o / max(1, q.end - q.start)) >= 0.5:
+                pairs.append((o / max(g.end - g.start, q.end - q.start), i, j))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_p, used_g, matches = set(), set(), []
+    for _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            matches.append(Match(gold.quotes[j], pred[i]))
+    fps = [q for i, q in enumerate(pred) if i not in used_p]
+    missed = [g for j, g in enumerate(gold.quotes) if j not in used_g]
+    return Evaluation(gold, matches, fps, missed)
+
+
 def evaluate(gold: Gold, pred: Iterable[Quote]) -> Evaluation:
+    if gold.scheme == "canonical":
+        return _match_canonical(gold, [q for q in pred if q.doc_id in gold.texts])
     pred = [q for q in pred if q.doc_id in gold.texts or not gold.texts or gold.scheme == "segment"]
     if gold.scheme == "segment":
         docs = {g.doc_id for g in gold.quotes} | gold.documents

@@ -1,4 +1,5 @@
-"""Read corrections: Label Studio full JSON exports and gold JSONL, as the human's quote rows per document.
+"""Read corrections: Label Studio full JSON exports, gold JSONL and canonical-speaker gold (a folder of one
+JSON file per article, PolNeAR's `canonical/`), as the human's quote rows per document.
 
 Only documents a person actually corrected count: an exported task without a
 completed annotation is the machine's word, not evidence.
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import InputError
-from ..evaluation.evaluate import Gold, GoldQuote, load_jsonl_gold
+from ..evaluation.canonical_gold import is_canonical_folder
+from ..evaluation.evaluate import Gold, GoldQuote, load_canonical_gold, load_jsonl_gold
 from ..records import Quote
 
 
@@ -24,12 +26,19 @@ class CorrectedDoc:
     text: str
     human: list[GoldQuote]  # direct and partial quotes with canonical speaker, mention and stance
     origin: str
+    scheme: str = "segment"  # how its quotes are cut and judged: "segment", or "canonical" (whole quotations)
+
+    @property
+    def unit(self) -> str:
+        """The unit the machine annotates it in to be compared: canonical gold counts whole quotations."""
+        return "utterance" if self.scheme == "canonical" else "segment"
 
 
 def as_gold(docs: Iterable[CorrectedDoc]) -> Gold:
     """Corrected documents as the gold `quotes learn` and `quotes eval` measure against."""
     docs = list(docs)
-    return Gold([q for d in docs for q in d.human], {d.doc_id: d.text for d in docs}, "segment",
+    scheme = "canonical" if any(d.scheme == "canonical" for d in docs) else "segment"
+    return Gold([q for d in docs for q in d.human], {d.doc_id: d.text for d in docs}, scheme,
                 frozenset(d.doc_id for d in docs))  # a document with no quote counts: any quote there is false
 
 
@@ -79,6 +88,22 @@ def _gold_docs(path: Path, texts_dir: Path | None) -> list[CorrectedDoc]:
     return docs
 
 
+def _canonical_docs(folder: Path, texts_dir: Path | None) -> list[CorrectedDoc]:
+    gold = load_canonical_gold(folder, texts_dir)
+    by_doc: dict[str, list[GoldQuote]] = {d: [] for d in sorted(gold.texts)}
+    for g in gold.quotes:
+        by_doc[g.doc_id].append(g)
+    return [CorrectedDoc(d, gold.texts[d], by_doc[d], str(folder), "canonical") for d in sorted(by_doc)]
+
+
+def _folder_digest(folder: Path) -> str:
+    """One SHA-256 for a folder of gold files: of each file's name and bytes, in sorted order."""
+    h = hashlib.sha256()
+    for f in sorted(folder.glob("*.json")):
+        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def load_corrections(paths: Iterable[str | Path], texts_dir: str | Path | None = None
                      ) -> tuple[list[CorrectedDoc], list[CorrectionFile]]:
     """The corrected documents of Label Studio exports (.json) and gold files (.jsonl); a later file wins."""
@@ -86,8 +111,14 @@ def load_corrections(paths: Iterable[str | Path], texts_dir: str | Path | None =
     files = []
     for raw in paths:
         path = Path(raw)
+        if is_canonical_folder(path):
+            files.append(CorrectionFile(f"{path.parent.name}/{path.name}", _folder_digest(path)))
+            for doc in _canonical_docs(path, Path(texts_dir) if texts_dir else None):
+                by_doc[doc.doc_id] = doc
+            continue
         if not path.is_file():
-            raise InputError(f"{path}: no such corrections file; pass a `quotes pull` export or a gold .jsonl")
+            raise InputError(f"{path}: no such corrections file; pass a `quotes pull` export, a gold .jsonl or a "
+                             "folder of canonical-speaker gold")
         data = path.read_bytes()
         files.append(CorrectionFile(path.name, hashlib.sha256(data).hexdigest()))
         if path.suffix.lower() == ".jsonl":
@@ -102,4 +133,7 @@ def load_corrections(paths: Iterable[str | Path], texts_dir: str | Path | None =
             docs = _studio_docs(path, tasks)
         for doc in docs:
             by_doc[doc.doc_id] = doc
+    if len({d.scheme for d in by_doc.values()}) > 1:
+        raise InputError("canonical-speaker gold counts whole quotations and other corrections count segments: "
+                         "learn from them in separate runs")
     return [by_doc[k] for k in sorted(by_doc)], files

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..evaluation.evaluate import evaluate
+from ..evaluation.evaluate import evaluate, speaker_matches
 from ..rules import Rules
 from ..stance.metrics import stance_report
 from .learner import PARTS, learn
@@ -41,7 +41,23 @@ def _scores(bench: Workbench, doc_ids: list[str], rows: list, labels: list[str])
     figures["stance_accuracy"] = stance_report(items, labels)["accuracy"] if items else 0.0
     figures["stance_quotes"] = len(items)
     figures["speaker_quotes"] = sum(1 for g in ev.gold.quotes if g.speaker)
+    figures.update(kind_figures(ev))
     return Scores(figures)
+
+
+KINDS = ("person", "organisation", "unnamed", "group", "none")
+
+
+def kind_figures(ev) -> dict[str, float]:
+    """Speaker accuracy per kind of speaker, where the gold says the kinds (canonical gold): `kind:person` and
+    its count `kind_n:person`; the kinds it has none of are left out."""
+    out: dict[str, float] = {}
+    for kind in KINDS:
+        matched = [m for m in ev.matches if m.gold.speaker_kind == kind]
+        if matched:
+            out[f"kind_n:{kind}"] = len(matched)
+            out[f"kind:{kind}"] = sum(speaker_matches(m.pred, m.gold, ev.gold.scheme) for m in matched) / len(matched)
+    return out
 
 
 def score(bench: Workbench, rules_by_doc: dict[str, Rules]) -> Scores:

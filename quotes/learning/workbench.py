@@ -69,7 +69,7 @@ class Workbench:
     def _analyses(self, rules: Rules, registry: Registry, doc_ids: list[str]) -> Iterator[tuple[str, Doc, Analysis]]:
         for doc_id in doc_ids:
             doc = self.parsed(doc_id)
-            analysis = analyse(doc, rules, registry)
+            analysis = analyse(doc, rules, registry, self.docs[doc_id].unit)
             for q in analysis.quotes:
                 q.doc_id = doc_id
             yield doc_id, doc, analysis

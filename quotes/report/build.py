@@ -116,13 +116,31 @@ def _page(source: str, frame: pd.DataFrame, placement: Placement, top: int) -> t
         specs["outlets"] = charts.outlet_chart(counts, labels)
         outlet_note = f"Each outlet's mix of stances, {escape(outlet.how)}" + (
             f"; {unknown} quotes without one left out." if unknown else ".")
+    genders = data.gender_rows(frame)
+    gender_note = _gender_charts(frame, specs, genders, date, outlet)
     page = Page(source=source, quotes=len(frame), speakers=data.speaker_rows(frame), kinds=kinds,
                 stances=data.stance_counts(frame), colours=charts.stance_colours(labels), placement=placement,
                 charts={k: Chart(k, spec, vega.to_svg(spec)) for k, spec in specs.items()}, top=top,
                 time_note=time_note, outlet_note=outlet_note, check=data.to_check(frame).to_dict("records"),
-                facts=_facts(frame, date, outlet), version=__version__,
+                facts=_facts(frame, date, outlet), version=__version__, genders=genders, gender_note=gender_note,
                 bundle=vega.javascript_bundle() if specs else "")
     return page, specs.get("speakers")
+
+
+def _gender_charts(frame: pd.DataFrame, specs: dict, genders: list, date, outlet) -> str:
+    """Quotes of persons by gender, then per outlet where the table has outlets, else over time where it has
+    dates; the note says which (HTML)."""
+    if not sum(n for _, n, _ in genders):
+        return "No quote of a person in the table."
+    specs["genders"] = charts.gender_chart(genders)
+    if outlet is not None:
+        specs["gender_split"] = charts.gender_outlet_chart(data.gender_by(frame, outlet.values, "outlet"))
+        return f"Per outlet, {escape(outlet.how)}."
+    if date is not None:
+        period, unit = columns.periods(date.values)
+        specs["gender_split"] = charts.gender_time_chart(data.gender_by(frame, period, "period"), unit)
+        return f"Per {unit}, {escape(date.how)}."
+    return "The table has no outlet or date column to split the count by."
 
 
 def _absent(what: str, names: tuple[str, ...], having: str = "with values") -> str:

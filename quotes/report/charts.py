@@ -78,3 +78,46 @@ def outlet_chart(counts: pd.DataFrame, labels: list[str]) -> dict:
         color=_colour(labels), order=alt.Order("stance_rank:Q"),
         tooltip=["outlet:N", "stance:N", "quotes:Q", alt.Tooltip("total:Q", title="all quotes")])
     return _readable(chart.properties(width=WIDTH, height=alt.Step(BAR)))
+
+
+# women, men, and the quotes whose speaker's gender nothing says (shown, not hidden: a share needs them)
+GENDER_COLOURS = {"female": "#7b3294", "male": "#008837", "unknown": "#d9d9d9"}
+
+
+def _gender_colour() -> alt.Color:
+    labels = list(GENDER_COLOURS)
+    return alt.Color("gender:N", title="gender", sort=labels,
+                     scale=alt.Scale(domain=labels, range=[GENDER_COLOURS[g] for g in labels]),
+                     legend=alt.Legend(orient="top", direction="horizontal", title=None))
+
+
+def gender_chart(rows: list[tuple[str, int, dict[str, int]]]) -> dict:
+    """Quotes of persons by gender: one bar each."""
+    frame = pd.DataFrame([(g, n) for g, n, _ in rows], columns=["gender", "quotes"])
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("gender:N", title=None, sort=list(GENDER_COLOURS)),
+        x=alt.X("quotes:Q", title="quotes of persons", axis=alt.Axis(tickMinStep=1)),
+        color=_gender_colour(), tooltip=["gender:N", "quotes:Q"])
+    return _readable(chart.properties(width=260, height=alt.Step(BAR)))
+
+
+def gender_outlet_chart(counts: pd.DataFrame) -> dict:
+    """Each outlet's persons quoted by gender, as shares (the outlets differ in size)."""
+    chart = alt.Chart(counts).mark_bar().encode(
+        y=alt.Y("outlet:N", title=None, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("sum(quotes):Q", stack="normalize", title="share of the outlet's quotes of persons",
+                axis=alt.Axis(format="%")),
+        color=_gender_colour(), order=alt.Order("gender_rank:Q"),
+        tooltip=["outlet:N", "gender:N", "quotes:Q", alt.Tooltip("total:Q", title="quotes of persons")])
+    return _readable(chart.properties(width=WIDTH, height=alt.Step(BAR)))
+
+
+def gender_time_chart(counts: pd.DataFrame, unit: str) -> dict:
+    """Quotes of persons per period, stacked by gender."""
+    time_unit = _TIME_UNITS[unit]
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("period:T", timeUnit=time_unit, title=unit),
+        y=alt.Y("sum(quotes):Q", title="quotes of persons", axis=alt.Axis(tickMinStep=1)),
+        color=_gender_colour(), order=alt.Order("gender_rank:Q"),
+        tooltip=[alt.Tooltip("period:T", timeUnit=time_unit, title=unit), "gender:N", "quotes:Q"])
+    return _readable(chart.properties(width=WIDTH, height=220))

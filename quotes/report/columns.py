@@ -153,6 +153,15 @@ def stance_over_time(frame: pd.DataFrame, dates: pd.Series) -> tuple[pd.DataFram
     return counts.sort_values(["period", "stance_rank"]).reset_index(drop=True), unit, int((~known).sum())
 
 
+def periods(dates: pd.Series) -> tuple[pd.Series, str]:
+    """Each dated row's period (its first day, YYYY-MM-DD; missing where the row has no date) and the unit."""
+    known = dates.notna()
+    unit = period_unit(dates[known])
+    out = pd.Series(pd.NA, index=dates.index, dtype="object")
+    out[known] = dates[known].dt.to_period(_PERIOD_FREQ[unit]).dt.start_time.dt.strftime("%Y-%m-%d")
+    return out, unit
+
+
 def stance_per_outlet(frame: pd.DataFrame, outlets: pd.Series, top: int) -> tuple[pd.DataFrame, int]:
     """Quotes per outlet and stance for the `top` outlets with most quotes, the rest as one "others" bar
     (columns outlet, stance, quotes, total, rank, stance_rank), and how many quotes had no outlet."""

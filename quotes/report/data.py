@@ -106,3 +106,40 @@ def stance_counts(frame: pd.DataFrame) -> list[tuple[str, int]]:
 def to_check(frame: pd.DataFrame) -> pd.DataFrame:
     """The quotes a reader should look at first: unnamed sources and quotes with no speaker."""
     return frame[kind_names(frame).isin(("unnamed", "none"))]
+
+
+GENDER_ORDER = ("female", "male", "unknown")
+EVIDENCE_ORDER = ("article", "registry", "name", "none")
+
+
+def person_genders(frame: pd.DataFrame) -> pd.Series:
+    """The gender of each quote whose speaker is a person (`unknown` where the table says none, or is older
+    than the column), indexed like the frame."""
+    persons = frame[kind_names(frame) == "person"]
+    return persons["speaker_gender"].where(persons["speaker_gender"].isin(GENDER_ORDER[:2]), "unknown")
+
+
+def gender_rows(frame: pd.DataFrame) -> list[tuple[str, int, dict[str, int]]]:
+    """(gender, person quotes, quotes per evidence) for each gender: what a researcher counting women quoted
+    reads off the table, with how much of it the article itself says."""
+    genders = person_genders(frame)
+    evidence = frame.loc[genders.index, "speaker_gender_evidence"].where(
+        frame.loc[genders.index, "speaker_gender_evidence"] != "", "none")
+    out = []
+    for g in GENDER_ORDER:
+        ev = Counter(evidence[genders == g])
+        out.append((g, int((genders == g).sum()), {e: ev[e] for e in EVIDENCE_ORDER if ev[e]}))
+    return out
+
+
+def gender_by(frame: pd.DataFrame, groups: pd.Series, column: str) -> pd.DataFrame:
+    """Person quotes per group (an outlet, a period) and gender: columns `column`, gender, quotes, total,
+    gender_rank; groups with no value left out."""
+    genders = person_genders(frame)
+    keys = groups.reindex(genders.index)
+    known = keys.notna() & (keys.astype(str) != "")
+    counts = (pd.DataFrame({column: keys[known].astype(str), "gender": genders[known]})
+              .groupby([column, "gender"]).size().rename("quotes").reset_index())
+    counts["total"] = counts.groupby(column)["quotes"].transform("sum")
+    counts["gender_rank"] = counts["gender"].map({g: i for i, g in enumerate(GENDER_ORDER)})
+    return counts.sort_values([column, "gender_rank"]).reset_index(drop=True)

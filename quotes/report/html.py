@@ -40,13 +40,15 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     version: str = ""
     bundle: str = ""  # the JavaScript that draws the charts
+    genders: list[tuple[str, int, dict[str, int]]] = field(default_factory=list)  # person quotes by gender
+    gender_note: str = ""  # what the gender chart is split by, or why it is not (HTML)
 
 
 def render(page: Page) -> str:
     classes = {label: f"st-{i}" for i, label in enumerate(page.colours)}
     anchors = {a.doc_id: a.anchor for a in page.placement.articles}
     body = [_header(page), _warnings(page.warnings), _speakers(page, classes, anchors), _kinds(page, anchors),
-            _stance(page, classes), _articles(page, classes)]
+            _genders(page), _stance(page, classes), _articles(page, classes)]
     specs = "".join(f'<script type="application/json" id="spec-{c.key}">{_json(c.spec)}</script>'
                     for c in page.charts.values())
     scripts = (f'<script type="module">{page.bundle}</script><script type="module">{RENDER_JS}</script>'
@@ -82,7 +84,7 @@ def _header(page: Page) -> str:
     return (f'<header><h1>Quotes in {escape(page.source)}</h1>'
             f'<p class="meta">{_plural(page.quotes, "quote")} from {_plural(articles, "article")}, '
             f'{_plural(named, "speaker")}. Hover over a highlighted quote for its speaker, stance, cue and '
-            'confidence.</p><nav><a href="#speakers">Speakers</a><a href="#kinds">Kinds of speaker</a>'
+            'confidence.</p><nav><a href="#speakers">Speakers</a><a href="#kinds">Kinds of speaker</a><a href="#genders">Gender</a>'
             '<a href="#stance">Stance</a><a href="#articles">Articles</a></nav></header>')
 
 
@@ -144,6 +146,21 @@ def _kinds(page: Page, anchors: dict[str, str]) -> str:
                   f"<ul>{links}</ul></details>")
     return (f'<section id="kinds"><h2>Kinds of speaker</h2><div class="row">{_chart(page, "kinds")}{table}</div>'
             f"{check}</section>")
+
+
+def _genders(page: Page) -> str:
+    """Quotes of persons by the speaker's gender, with what says it: the article, the registry, the first name."""
+    total = sum(n for _, n, _ in page.genders) or 1
+    rows = "".join(f'<tr><td>{escape(g)}</td><td class="n">{n}</td><td class="n">{n / total:.0%}</td>'
+                   f"<td>{escape(', '.join(f'{e} {k}' for e, k in evidence.items()))}</td></tr>"
+                   for g, n, evidence in page.genders)
+    table = (f'<table><tr><th>gender</th><th class="n">quotes</th><th class="n">share</th><th>said by</th></tr>'
+             f"{rows}</table>")
+    return (f'<section id="genders"><h2>Gender of the persons quoted</h2><div class="row">{_chart(page, "genders")}'
+            f'{table}</div><p class="note">Quotes whose speaker is a person. "Said by": the article (a pronoun, '
+            "a title, a gendered noun), the registry of widely known people, or only the first name (a statistic "
+            f"of the name's bearers); unknown where nothing says it.</p><p class=\"note\">{page.gender_note}</p>"
+            f"{_chart(page, 'gender_split')}</section>")
 
 
 def _short(text: str, limit: int = 90) -> str:

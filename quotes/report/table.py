@@ -118,9 +118,9 @@ def _typed(p: Path, rows: list[dict], columns: list[str]) -> pd.DataFrame:
                 value = "" if value is None or value != value else str(value)  # None, or NaN from a writer
             data[c].append(value)
     frame = pd.DataFrame(data, columns=order)
-    for c in ("speaker_kind", "cue", "type", "stance_cues"):
+    for c in ("speaker_kind", "speaker_gender", "speaker_gender_evidence", "cue", "type", "stance_cues"):
         if c not in frame:
-            frame[c] = ""
+            frame[c] = ""  # an older table, without the column
     for c in _FLOATS:
         if c not in frame:
             frame[c] = float("nan")

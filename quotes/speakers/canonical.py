@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from ..rules import Rules
 from ..text.windows import DocLayout
-from .antecedents import PRONOUN_KIND, AntecedentRanker
+from .antecedents import PRONOUN_KIND, AntecedentRanker, Decision
 from .descriptions import Describer
 from .entities import build_entity_table
 from .entity_table import Entity
@@ -25,7 +25,7 @@ from .kinship import Relatives
 from .names import is_mention_sized, is_name_sized, name_tokens, span_text
 from .registry import Registry
 
-__all__ = ["DocSpeakers", "Entity", "Resolution", "PRONOUN_KIND", "SPEAKER_KINDS"]
+__all__ = ["DocSpeakers", "Decision", "Entity", "Resolution", "PRONOUN_KIND", "SPEAKER_KINDS"]
 
 SPEAKER_KINDS = ("person", "organisation", "group", "unnamed")
 _FIRST_PERSON = {"i", "we", "me", "us", "you"}
@@ -80,9 +80,9 @@ class DocSpeakers:
         """Record who spoke at a token position (a quote's speaker, or a "Smith said" outside quotes)."""
         self.ranker.note_speaker(position, entity)
 
-    def ranked_candidates(self, tok: Token) -> list[tuple[Entity, dict[str, float]]]:
-        """A pronoun's compatible antecedents with their ranking features (re-weighted by `quotes learn`)."""
-        return self.ranker.ranked(tok)
+    def decision(self, i: int) -> Decision | None:
+        """The ranking that chose the entity a mention at token `i` refers to (re-weighted by `quotes learn`)."""
+        return self.ranker.decisions.get(i)
 
     # -- one token --------------------------------------------------------------------
 
@@ -110,17 +110,18 @@ class DocSpeakers:
 
     # -- a mention ---------------------------------------------------------------------
 
-    def resolve(self, tok: Token) -> Resolution:
-        """Canonical speaker, its kind and the mention, for the head token of a speaker mention.
+    def resolve(self, tok: Token, quote: tuple[int, int] | None = None) -> Resolution:
+        """Canonical speaker, its kind and the mention, for the head token of a speaker mention (of the quote
+        at character offsets `quote`, whose words seldom name their own speaker).
 
         A mention or a name too long to be one (`names.is_name_sized`) names nobody."""
-        found = self._resolve(tok)
+        found = self._resolve(tok, quote)
         names = found.speaker.split(" and ") if found.kind == "group" else [found.speaker]
         if is_mention_sized(found.mention) and all(is_name_sized(n) for n in names):
             return found
         return _NOBODY
 
-    def _resolve(self, tok: Token) -> Resolution:
+    def _resolve(self, tok: Token, quote: tuple[int, int] | None) -> Resolution:
         if self.layout.in_quote(tok.idx):
             return _NOBODY  # words inside a quote never name its speaker
         if tok.pos_ == "NOUN":
@@ -138,7 +139,7 @@ class DocSpeakers:
         if group is not None:
             return group
         if tok.lower_ in PRONOUN_KIND or tok.pos_ == "PRON":
-            return self._pronoun(tok)
+            return self._pronoun(tok, quote)
         s, e = self.describer.noun_phrase(tok)
         if tok.pos_ == "PROPN" or tok.i in self.table.token_entity:
             s, e = self._proper_span(tok, s, e)
@@ -149,7 +150,7 @@ class DocSpeakers:
             entity = self.entity_of(tok)
         if entity is not None and tok.pos_ != "NOUN":
             return Resolution(entity.name, mention.text, *span, entity.kind, 1.0)
-        described = self.describer.describe(tok)
+        described = self.describer.describe(tok, quote)
         if described.entity is None and entity is not None:
             return Resolution(entity.name, mention.text, *span, entity.kind, 0.95, "name")
         if described.entity is not None:
@@ -173,17 +174,17 @@ class DocSpeakers:
             e -= 1
         return s, e
 
-    def _pronoun(self, tok: Token) -> Resolution:
+    def _pronoun(self, tok: Token, quote: tuple[int, int] | None = None) -> Resolution:
         span = (tok.idx, tok.idx + len(tok))
         if tok.lower_ in ("i", "me") and self.table.author is not None:
             # an op-ed or a letter: its writer, named in the byline or the author's note
             return Resolution(self.table.author.name, tok.text, *span, "person", 1.0, "author")
         if tok.lower_ in _FIRST_PERSON or tok.lower_ not in PRONOUN_KIND:
             return Resolution("", tok.text, *span, "", 1.0, "none")  # the writer, or nobody the text names
-        entity, lead = self.ranker.best(tok)
+        entity, p = self.ranker.best(tok, quote=quote)
         if entity is None:
             return Resolution("", tok.text, *span, "", 1.0, "none")
-        return Resolution(entity.name, tok.text, *span, entity.kind, 0.6 + 0.4 * lead, "pronoun")
+        return Resolution(entity.name, tok.text, *span, entity.kind, p, "pronoun")
 
     def _group(self, tok: Token) -> Resolution | None:
         """'Smith and Park said': a group of the named speakers, in text order."""

@@ -10,12 +10,15 @@ its queries are in `entity_table`.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from ..rules import Rules
 from ..text.windows import DocLayout
 from . import extra_entities, genders, roles
 from .entity_table import Entity, EntityTable, Mention
+from .name_gender import name_gender
 from .names import is_name_sized, name_tokens, span_text
 from .registry import Registry, name_key
 
@@ -48,6 +51,7 @@ def _build(table: EntityTable) -> None:
             entity = _known_within(table, m)
             if entity is not None:
                 _note(table, entity, m, position=False)
+    extra_entities.complete_surnames(table)
     extra_entities.sweep_surnames(table)
     extra_entities.add_campaigns(table)
     for entity in table.entities.values():
@@ -69,6 +73,22 @@ def _mentions(table: EntityTable) -> list[Mention]:
             out.append(m)
             taken.update(range(ent.start, ent.end))
     out.extend(_first_name_chains(table, taken))
+    out.extend(_web_names(table, taken))
+    return out
+
+
+_WEB_NAME = re.compile(r"^[A-Z][\w-]*\.(?:com|org|net|gov|edu|io|co)$", re.I)
+
+
+def _web_names(table: EntityTable, taken: set[int]) -> list[Mention]:
+    """'GunBroker.com said': a site's name the NER leaves out is an organisation that speaks."""
+    out = []
+    for tok in table.doc:
+        if tok.i in taken or not tok.text[:1].isupper() or not _WEB_NAME.match(tok.text) \
+                or table.layout.in_quote(tok.idx):
+            continue
+        out.append(Mention(table.doc[tok.i:tok.i + 1], [tok.text], tok.text, "ORG", (),
+                           table.layout.is_furniture(tok.idx)))
     return out
 
 
@@ -91,7 +111,41 @@ def _joined_ents(table: EntityTable) -> list[Span]:
     return out
 
 
+def _titled_person(table: EntityTable, span: Span) -> bool:
+    """'Spokeswoman Haley Morris', 'Actress Jo Park': the NER's organisation that is a title and a person's name
+    (a first name after the title, the rules' or one the name dictionary gives a gender)."""
+    toks = [t for t in span if not t.is_punct]
+    if len(toks) < 3 or toks[0].lower_ in ("the", "a", "an"):
+        return False
+    title = toks[0].lower_
+    if title.rstrip(".") not in table.role_words and title not in table.titles and not title.endswith(("woman", "man")):
+        return False
+    last = toks[-1].lower_.strip(".,")
+    if any(last in names for _, names in table.rules.org_types.values()):
+        return False  # "Senate Intelligence Committee"
+    first = toks[1].lower_
+    return first in table.first_names or name_gender(first, 0.9) is not None or title.endswith("woman")
+
+
+def _whole(table: EntityTable, span: Span) -> Span:
+    """The NER's span with the proper nouns it cut off before it ("Jean King" of "Billie Jean King", "Gazette"
+    of "Dunmore Gazette"): capitalised words of the same name, no title, in no other name, on the same line."""
+    start = span.start
+    while start > 0:
+        t = table.doc[start - 1]
+        if not (t.pos_ == "PROPN" and t.text[:1].isupper() and t.text.isalpha() and t.ent_iob_ == "O"
+                and t.dep_ in ("compound", "flat", "nmod") and span.start <= t.head.i < span.end + 1
+                and t.lower_ not in table.titles and t.lower_.rstrip(".") not in table.role_words
+                and "\n" not in t.whitespace_ and not table.layout.in_quote(t.idx)):
+            break
+        start -= 1
+    return span if start == span.start else Span(table.doc, start, span.end, label=span.label_)
+
+
 def _mention(table: EntityTable, span: Span, label: str) -> Mention | None:
+    span = _whole(table, span)
+    if label != "PERSON" and _titled_person(table, span):
+        label = "PERSON"
     person = label == "PERSON"
     toks, stripped = name_tokens(span, table.titles | set(table.role_words) if person else frozenset({"the", "a", "an"}),
                                  person)

@@ -32,6 +32,8 @@ class Entity:
     name: str
     kind: str = "person"
     gender: str | None = None
+    # what says the gender: "article" (a title, a gendered noun, pronouns), "registry", "name" (a first name)
+    gender_evidence: str | None = None
     roles: dict[str, set[str]] = field(default_factory=dict)  # role noun -> words that qualify it
     positions: list[int] = field(default_factory=list)  # token indices of its mentions outside quotes
     subject_positions: set[int] = field(default_factory=set)
@@ -46,6 +48,11 @@ class Entity:
     @property
     def descriptions(self) -> set[str]:
         return set(self.roles)
+
+    def know_gender(self, gender: str | None, evidence: str) -> None:
+        """Take a gender and what says it, unless one is known already (the first evidence asked wins)."""
+        if gender and not self.gender:
+            self.gender, self.gender_evidence = gender, evidence
 
     def add_role(self, noun: str, modifiers: set[str]) -> None:
         self.roles.setdefault(noun, set()).update(modifiers)
@@ -168,8 +175,8 @@ class EntityTable:
         found = self.find(words, gender, span.start if span is not None else None)
         if found is not None:
             if kind == "person" and found.kind == "organisation" and label == "PERSON" and not found.registered \
-                    and len(found.tokens) == 1:
-                found.kind = "person"  # a surname the NER first took for an organisation
+                    and len(found.tokens) <= 2 and len(words) == 1:
+                found.kind = "person"  # a name, or its surname, the NER first took for an organisation
             return found
         name = drop_middle_initials(" ".join(words))
         entry = self.registry.entry(name) or self.registry.entry(" ".join(words))
@@ -181,7 +188,9 @@ class EntityTable:
         if entry is None and kind == "organisation" and label != "PERSON" and len(words) >= 2 \
                 and words[0].lower() in self.first_names:
             kind = "person"  # the NER calls some names ORG: a known first name says otherwise
-        entity = Entity(name, kind, entry.gender if entry else gender, registered=entry is not None, label=label)
+        entity = Entity(name, kind, registered=entry is not None, label=label)
+        entity.know_gender(gender, "article")  # "Mrs. Park": the text's title first
+        entity.know_gender(entry.gender if entry else None, "registry")
         entity.forms.add(name_key(" ".join(words)))
         self.entities[key] = entity
         if entity.acronym:

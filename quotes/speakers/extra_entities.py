@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .entity_table import Entity, EntityTable, Mention
+from .name_gender import shares
 from .names import name_tokens, span_text
 from .registry import name_key
 
@@ -33,6 +34,37 @@ def complete_from_headline(table: EntityTable, m: Mention) -> None:
         entity.forms.add(name_key(full))
         table.entities[name_key(full)] = entity
         return
+
+
+def complete_surnames(table: EntityTable) -> None:
+    """A person the body names by surname only ("Maddow said") whose full name stands elsewhere, in a quote
+    or a title too ("The Rachel Maddow Show"): a first name right before the same surname completes it, when
+    the text gives it one first name only. A first name is one of the rules' lists, or a proper noun the name
+    dictionary knows that the NER does not call a place or an organisation."""
+    for entity in list(table.entities.values()):
+        if entity.kind != "person" or len(entity.tokens) != 1 or entity.registered or len(entity.name) < 3:
+            continue
+        surname = entity.name
+        firsts = set()
+        for tok in table.doc[1:]:
+            if tok.text != surname:
+                continue
+            prev = tok.doc[tok.i - 1]
+            word = prev.text
+            if not (word[:1].isupper() and word.isalpha() and word != surname) or prev.lower_ in table.titles \
+                    or prev.lower_ in table.role_words or prev.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "FAC"):
+                continue
+            if prev.lower_ in table.first_names or (prev.pos_ == "PROPN" and shares(word) is not None):
+                firsts.add(word)
+        if len(firsts) != 1:
+            continue
+        full = f"{firsts.pop()} {surname}"
+        if name_key(full) in table.entities:
+            continue
+        del table.entities[name_key(surname)]
+        entity.name = full
+        entity.forms.add(name_key(full))
+        table.entities[name_key(full)] = entity
 
 
 def sweep_surnames(table: EntityTable) -> None:
@@ -70,7 +102,12 @@ def add_campaigns(table: EntityTable) -> None:
                       if c.dep_ in ("poss", "compound") and c.i in table.token_entity), None)
         if owner is None or owner.kind != "person":
             continue
-        entity = table.attach([owner.tokens[-1], tok.lemma_.lower()], "organisation", "ORG")
+        if tok.text[:1].isupper():
+            # "the Jo Park Foundation" is the name of one, written in full; "the Park campaign" is the guide's
+            words = [t.text for t in table.doc[tok.left_edge.i:tok.i + 1] if t.pos_ == "PROPN" or t.i == tok.i]
+            entity = table.attach(words, "organisation", "ORG")
+        else:
+            entity = table.attach([owner.tokens[-1], tok.lemma_.lower()], "organisation", "ORG")
         table.token_entity[tok.i] = entity
         entity.positions.append(tok.i)
         if tok.dep_ in ("nsubj", "nsubjpass"):
@@ -106,7 +143,8 @@ def find_author(table: EntityTable) -> Entity | None:
     the end introduces ("Jo Park is a playwright in Dunmore.")."""
     paras = table.layout.paras
     candidates = [(ps, pe, False) for ps, pe in paras[:3] if _BYLINE_START.match(table.layout.text[ps:pe])]
-    candidates += [(ps, pe, True) for ps, pe in paras[-3:] if _AUTHOR_NOTE.match(table.layout.text[ps:pe])]
+    # an author's note ends a text: never its first paragraph, which introduces the story's own people
+    candidates += [(ps, pe, True) for ps, pe in paras[1:][-3:] if _AUTHOR_NOTE.match(table.layout.text[ps:pe])]
     for ps, pe, note in candidates:
         span = table.layout.span(ps, pe)
         if span is None:

@@ -1,12 +1,16 @@
 """The gender of each person a document names, from what the text says before any guess.
 
-A pronoun's antecedent must agree in gender, so a wrong guess costs quotes:
-a title ("Mrs.") and a role ("widow", "congressman") outrank a first name,
-which outranks the subject pronouns near the name.
+A pronoun's antecedent must agree in gender, so a wrong guess costs quotes: what the article says (a title
+such as "Mrs.", a gendered noun such as "widow" or "congresswoman", the subject pronouns next to the name)
+comes first, then the registry's word on a widely known person, then the first name: the rules' lists of
+names, else the share of the name's bearers of one gender (`name_gender`, at least `thresholds.
+name_gender_share`). Each entity keeps what decided its gender (`Entity.gender_evidence`).
 """
 from __future__ import annotations
 
 from .entity_table import Entity, EntityTable
+from .name_gender import name_gender
+from .names import is_initial
 
 
 def assign_genders(table: EntityTable) -> None:
@@ -22,6 +26,9 @@ def assign_genders(table: EntityTable) -> None:
         if entity.kind == "organisation" and not entity.registered and len(entity.tokens) >= 2 \
                 and any(_person_role(table, r) for r in entity.roles):
             entity.kind = "person"  # "widow Terry Strada": the NER's organisation is a person
+        if entity.kind == "person" and not entity.registered and len(entity.tokens) >= 2 \
+                and entity.tokens[0].lower() not in table.first_names and _org_name(table, entity):
+            entity.kind = "organisation"  # "the Dunmore Times": the NER's person is a newspaper, a committee
         if entity.kind != "person" or entity.gender:
             continue
         for pos in entity.positions:
@@ -29,11 +36,35 @@ def assign_genders(table: EntityTable) -> None:
             while span_start > 0 and table.token_entity.get(span_start - 1) is entity:
                 span_start -= 1
             for t in table.doc[max(0, span_start - 2):span_start + 1]:
-                entity.gender = entity.gender or titles.get(t.lower_)
+                entity.know_gender(titles.get(t.lower_) or _noun_gender(table, t.lower_), "article")
         for role in entity.roles:
-            entity.gender = entity.gender or role_gender(role)
-        first = entity.tokens[0].lower()
-        entity.gender = entity.gender or table.first_names.get(first) or _pronoun_evidence(table, entity, people)
+            entity.know_gender(role_gender(role), "article")
+        entity.know_gender(_pronoun_evidence(table, entity, people), "article")
+        entity.know_gender(first_name_gender(table, entity), "name")
+
+
+def first_name_gender(table: EntityTable, entity: Entity) -> str | None:
+    """The gender a person's first name tells: the rules' lists of names, else the name dictionary's share of
+    its bearers (at least `thresholds.name_gender_share`). Only a name of two words or more has a first name."""
+    if entity.kind != "person" or len(entity.tokens) < 2 or is_initial(entity.tokens[0]):
+        return None
+    first = entity.tokens[0].lower()
+    return table.first_names.get(first) or name_gender(first, table.rules.threshold("name_gender_share", 0.9))
+
+
+def _noun_gender(table: EntityTable, word: str) -> str | None:
+    """'Councilwoman Jo Park', 'widow Jo Park': a noun before the name that tells a woman, or the rules' nouns of
+    one gender; nouns in -man ("spokesman", "chairman") are said of women too, and tell nothing by themselves."""
+    if word.endswith("woman"):
+        return "female"
+    explicit = (table.rules.data.get("roles") or {}).get("genders") or {}
+    return explicit.get(word) or table.rules.kinship.get(word)
+
+
+def _org_name(table: EntityTable, entity: Entity) -> bool:
+    """A name whose last word names organisations of a kind (the rules' org_types: Times, Committee, Inc.)."""
+    last = entity.tokens[-1].lower().strip(".,")
+    return any(last in names for kind, (_, names) in table.rules.org_types.items() if kind != "place")
 
 
 def _person_role(table: EntityTable, role: str) -> bool:

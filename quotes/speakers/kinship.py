@@ -13,6 +13,9 @@ from .entity_table import Entity, EntityTable
 from .registry import name_key
 
 
+_OWNER_GENDER = {"his": "male", "her": "female"}
+
+
 class Relatives:
     """Kinship links of one document: (kin noun, owner's name key) -> the relative."""
 
@@ -35,6 +38,8 @@ class Relatives:
             owner = self.resolve_owner(owner_tok)
             if owner is None:
                 continue
+            if owner.kind == "person" and owner_tok.lower_ in _OWNER_GENDER:
+                owner.know_gender(_OWNER_GENDER[owner_tok.lower_], "article")  # "Lee Park and his daughter"
             if owner.kind != "person":
                 if owner.registered:
                     continue
@@ -47,7 +52,8 @@ class Relatives:
             entity = table.get(full)
             if entity is None:
                 old = table.token_entity.get(relative.i)
-                entity = Entity(full, "person", gender)
+                entity = Entity(full, "person")
+                entity.know_gender(gender, "article")
                 if old is not None and len(old.tokens) == 1:
                     # the first name alone was an entity of its own: fold it into the full name
                     entity.positions = old.positions
@@ -57,7 +63,7 @@ class Relatives:
                         if e is old:
                             table.token_entity[i] = entity
                 table.entities[name_key(full)] = entity
-            entity.gender = entity.gender or gender
+            entity.know_gender(gender, "article")
             self._fold_surname(entity, surname)
             entity.add_role(tok.lemma_.lower(), {w.lower() for w in owner.tokens})
             table.token_entity[relative.i] = entity

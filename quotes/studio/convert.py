@@ -103,7 +103,8 @@ def _note(q: Quote) -> str:
 def _machine(q: Quote) -> dict[str, Any]:
     """The columns the interface cannot show, kept so untouched rows come back unchanged."""
     return {"quote_id": q.quote_id, "cue": q.cue, "stance_score": q.stance_score, "stance_cues": q.stance_cues,
-            "confidence": q.confidence, "rules_version": q.rules_version}
+            "confidence": q.confidence, "rules_version": q.rules_version, "speaker_gender": q.speaker_gender,
+            "speaker_gender_evidence": q.speaker_gender_evidence}
 
 
 # -- results back to rows ---------------------------------------------------
@@ -198,7 +199,9 @@ def rows_from_result(result: Sequence[Mapping[str, Any]], doc_id: str, text: str
             mention_start=mention.start if mention else None, mention_end=mention.end if mention else None,
             cue=str(m.get("cue") or ""), stance=r.stance or NEUTRAL,
             stance_score=float(m.get("stance_score") or 0.0), stance_cues=str(m.get("stance_cues") or ""),
-            confidence=float(m.get("confidence") or 0.0), rules_version=str(m.get("rules_version") or rules_version)))
+            confidence=float(m.get("confidence") or 0.0), rules_version=str(m.get("rules_version") or rules_version),
+            speaker_gender=str(m.get("speaker_gender") or "unknown"),
+            speaker_gender_evidence=str(m.get("speaker_gender_evidence") or "none")))
     return sorted(rows, key=lambda q: (q.start, q.end))
 
 
@@ -228,6 +231,8 @@ def merge(human: Sequence[Quote], machine: Sequence[Quote], rules_version: str =
         if (h.speaker, h.speaker_kind, h.mention_start, h.mention_end) != (m.speaker, m.speaker_kind, m.mention_start,
                                                                            m.mention_end):
             row = replace(row, confidence=1.0)
+        if h.speaker != m.speaker:
+            row = replace(row, speaker_gender="unknown", speaker_gender_evidence="none")  # nobody said the new one's
         out.append(row)
     return sorted(out, key=lambda q: (q.start, q.end))
 

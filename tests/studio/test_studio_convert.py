@@ -169,7 +169,8 @@ def test_an_added_and_a_deleted_quote() -> None:
     assert out[0] == {"doc_id": "d1", "quote_id": "new1", "start": start, "end": end, "text": TEXT[start:end],
                       "type": "direct", "speaker": "Jo Park", "speaker_kind": "", "speaker_mention": "", "mention_start": None,
                       "mention_end": None, "cue": "", "stance": "neutral", "stance_score": 1.0,
-                      "stance_cues": "annotator", "confidence": 1.0, "rules_version": "7"}
+                      "stance_cues": "annotator", "confidence": 1.0, "rules_version": "7",
+                      "speaker_gender": "unknown", "speaker_gender_evidence": "none"}  # nobody said the person's
     assert out[1:] == machine[:2]
 
 
@@ -239,3 +240,15 @@ def test_only_the_adapter_imports_the_sdk() -> None:
             "quotes.cli.build_parser(); print('label_studio_sdk' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_speakers_gender_goes_to_label_studio_and_back_but_not_to_another_speaker() -> None:
+    from dataclasses import replace
+
+    machine = [replace(MACHINE[0], speaker_gender="female", speaker_gender_evidence="article")]
+    back = convert.rows_from_result(convert.prediction_result(machine), "d1", TEXT)
+    assert (back[0].speaker_gender, back[0].speaker_gender_evidence) == ("female", "article")
+    kept = convert.merge(back, machine)
+    assert (kept[0].speaker_gender, kept[0].speaker_gender_evidence) == ("female", "article")
+    other = convert.merge([replace(back[0], speaker="Ann Smith")], machine)
+    assert (other[0].speaker_gender, other[0].speaker_gender_evidence) == ("unknown", "none")
