@@ -11,6 +11,7 @@ decision score them. The weights are learned from canonical gold (`quotes learn`
 from __future__ import annotations
 
 import math
+from collections import Counter
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Callable
@@ -64,6 +65,14 @@ class AntecedentRanker:
         self.paragraphs_back = paragraphs_back
         self.speaker_history: list[tuple[int, Entity]] = []  # who spoke, by token position, in text order
         self.decisions: dict[int, Decision] = {}  # token index of the mention -> the last ranking made for it
+        # "he"/"she" resolved to each entity, kept as decisions are made: a per-quote count over all
+        # decisions would make the speaker-gender column quadratic in the number of quotes
+        self._pronoun_at: dict[int, tuple[Entity, str]] = {}
+        self._pronoun_votes: dict[int, tuple[Entity, Counter]] = {}
+        # each entity's speaking positions and sorted subject positions, so that a mention's features
+        # cost a search, not a pass over every quote before it
+        self._spoke_at: dict[int, list[int]] = {}
+        self._subjects_sorted: dict[int, tuple[int, list[int]]] = {}
         self._most_mentions = max((len(e.positions) for e in table.entities.values()), default=1) or 1
         self._mentions: tuple[list[int], list[tuple[int, Entity, bool]]] | None = None
         self._sent_starts = [s.start for s in self.doc.sents] if len(self.doc) else [0]
@@ -71,6 +80,20 @@ class AntecedentRanker:
 
     def note_speaker(self, position: int, entity: Entity) -> None:
         insort(self.speaker_history, (position, entity), key=lambda x: x[0])
+        insort(self._spoke_at.setdefault(id(entity), []), position)
+
+    def _last_before(self, positions: list[int], i: int) -> int | None:
+        k = bisect_left(positions, i)
+        return positions[k - 1] if k else None
+
+    def _subjects(self, e: Entity) -> list[int]:
+        """The entity's subject positions in order (a set that passes may still grow or replace)."""
+        key = id(e.subject_positions)
+        cached = self._subjects_sorted.get(key)
+        if cached is None or cached[0] != len(e.subject_positions):
+            cached = (len(e.subject_positions), sorted(e.subject_positions))
+            self._subjects_sorted[key] = cached
+        return cached[1]
 
     def refresh(self) -> None:
         """Read the entities' mentions again (after relatives were folded into the table)."""
@@ -119,15 +142,16 @@ class AntecedentRanker:
         """The general features of each candidate entity for a mention at `tok` (see CONTEXT)."""
         i = tok.i
         sent, para = self.sentence(i), self.paragraph(i)
-        last_speaker = next((e for p, e in reversed(self.speaker_history) if p < i), None)
-        spoke = {id(e) for p, e in self.speaker_history if p < i}
+        k_history = bisect_left(self.speaker_history, i, key=lambda x: x[0])
+        last_speaker = self.speaker_history[k_history - 1][1] if k_history else None
+        spoke = {id(e) for e in entities if self._last_before(self._spoke_at.get(id(e), []), i) is not None}
         lasts, subjects = [], []
         for e in entities:
-            before = e.positions[:bisect_left(e.positions, i)]
-            said = [p for p, s in self.speaker_history if s is e and p < i]
-            last = max(before[-1:] + said[-1:], default=None)
-            lasts.append((last, before[-1] if before else None))
-            subjects.append(max((p for p in e.subject_positions if p < i), default=None))
+            named = self._last_before(e.positions, i)
+            said = self._last_before(self._spoke_at.get(id(e), []), i)
+            last = max((p for p in (named, said) if p is not None), default=None)
+            lasts.append((last, named))
+            subjects.append(self._last_before(self._subjects(e), i))
         order = sorted(range(len(entities)), key=lambda k: -(lasts[k][0] if lasts[k][0] is not None else -1))
         rank = {k: r for r, k in enumerate(order)}
         latest_subject = max(range(len(entities)), key=lambda k: subjects[k] if subjects[k] is not None else -1,
@@ -189,7 +213,28 @@ class AntecedentRanker:
         total = sum(math.exp(s - top) for s in scores)
         if record:
             self.decisions[tok.i] = Decision(kind, candidates, best)
+            self._count_pronoun(tok, candidates[best].entity)
         return candidates[best], 1.0 / total
+
+    def _count_pronoun(self, tok: Token, chosen: Entity | None) -> None:
+        """Keep the gendered-pronoun count of the entity the decision at `tok` chose (replacing an
+        earlier decision's vote for the same token)."""
+        earlier = self._pronoun_at.pop(tok.i, None)
+        if earlier is not None:
+            self._pronoun_votes[id(earlier[0])][1][earlier[1]] -= 1
+        gender = PRONOUN_KIND.get(tok.lower_, (None, None))[1]
+        if gender and chosen is not None:
+            self._pronoun_at[tok.i] = (chosen, gender)
+            self._pronoun_votes.setdefault(id(chosen), (chosen, Counter()))[1][gender] += 1
+
+    def pronoun_votes(self, name: str) -> Counter:
+        """How often the article calls the entity named `name` "he" and "she" where a pronoun was resolved
+        to it (entities are matched by their name now, as a merge may have renamed one since)."""
+        votes: Counter = Counter()
+        for entity, counts in self._pronoun_votes.values():
+            if entity.name == name:
+                votes.update({g: n for g, n in counts.items() if n > 0})
+        return votes
 
     def pronoun_candidates(self, tok: Token, kind: str | None = None, gender: str | None = None,
                            quote: tuple[int, int] | None = None) -> list[Candidate]:

@@ -11,26 +11,12 @@ certain would bias that count, so every gender comes with its evidence (`speaker
 """
 from __future__ import annotations
 
-from collections import Counter
-
-from .antecedents import PRONOUN_KIND
 from .canonical import DocSpeakers, Resolution
 from .genders import first_name_gender
 
 GENDERS = ("female", "male", "unknown")
 EVIDENCE = ("article", "registry", "name", "none")
 UNKNOWN = ("unknown", "none")
-
-
-def _pronouns(speakers: DocSpeakers, name: str) -> Counter:
-    """How often the article calls the entity "he" and "she" where a pronoun was resolved to it."""
-    votes: Counter = Counter()
-    for i, decision in speakers.ranker.decisions.items():
-        gender = PRONOUN_KIND.get(speakers.doc[i].lower_, (None, None))[1]
-        chosen = decision.candidates[decision.chosen].entity if decision.candidates else None
-        if gender and chosen is not None and chosen.name == name:
-            votes[gender] += 1
-    return votes
 
 
 def speaker_gender(speakers: DocSpeakers, resolution: Resolution | None) -> tuple[str, str]:
@@ -47,7 +33,7 @@ def speaker_gender(speakers: DocSpeakers, resolution: Resolution | None) -> tupl
     entity = speakers.entity(resolution.speaker)
     if entity is not None and entity.gender and entity.gender_evidence == "article":
         return entity.gender, "article"
-    votes = _pronouns(speakers, resolution.speaker)
+    votes = speakers.ranker.pronoun_votes(resolution.speaker)
     if votes and votes["male"] != votes["female"]:
         return max(("female", "male"), key=lambda g: votes[g]), "article"
     if entity is not None and entity.gender:
