@@ -211,8 +211,11 @@ def test_corrections_come_back_as_exactly_those_four_changes(studio_env: LocalSe
     changed = {k for k in set(machine) & set(corrected) if machine[k] != corrected[k]}
     assert changed == {changed_speaker, changed_stance}
     before, after = machine[changed_speaker], corrected[changed_speaker]
-    assert {c for c in COLUMNS if before[c] != after[c]} <= {"speaker", "confidence"}
+    # the machine's gender was the machine's speaker's: nobody has said the corrected one's
+    assert {c for c in COLUMNS if before[c] != after[c]} <= {"speaker", "confidence", "speaker_gender",
+                                                             "speaker_gender_evidence"}
     assert after["speaker"] == new_speaker and after["speaker_mention"] == before["speaker_mention"]
+    assert (after["speaker_gender"], after["speaker_gender_evidence"]) == ("unknown", "none")
     before, after = machine[changed_stance], corrected[changed_stance]
     assert {c for c in COLUMNS if before[c] != after[c]} <= {"stance", "stance_score", "stance_cues"}
     assert after["stance"] == new_stance and after["stance_cues"] == "annotator"
