@@ -10,6 +10,7 @@ never the builder, so that the flow runs one way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc, Span
@@ -18,6 +19,12 @@ from ..rules import Rules
 from ..text.windows import DocLayout
 from .names import acronym, drop_middle_initials, is_initial, looks_like_acronym
 from .registry import Registry, name_key
+
+
+# A name is looked up among the entities the document created last, at most this many. A news article
+# names far fewer; a text that names thousands (a generated list, a name of 10,000 words cut into pieces
+# by the parser) would otherwise make every lookup a pass over all of them: quadratic in its length.
+MAX_LOOKUP_ENTITIES = 500
 
 
 def _fold(word: str) -> str:
@@ -106,7 +113,7 @@ class EntityTable:
         short = name_key(drop_middle_initials(" ".join(words)))
         if short in self.entities:
             return self.entities[short]
-        for e in self.entities.values():
+        for e in self._lookup_pool():
             if key in e.forms:
                 return e
         canonical = self.registry.lookup(" ".join(words))
@@ -132,6 +139,12 @@ class EntityTable:
             return max(pool, key=lambda e: len(e.positions))
         return None
 
+    def _lookup_pool(self) -> list[Entity]:
+        """The entities a name may be matched against, in the order they were created (see MAX_LOOKUP_ENTITIES)."""
+        if len(self.entities) <= MAX_LOOKUP_ENTITIES:
+            return list(self.entities.values())
+        return list(islice(reversed(self.entities.values()), MAX_LOOKUP_ENTITIES))[::-1]
+
     def _likely_gender(self, e: Entity) -> str | None:
         """The gender known so far: genders are settled after every name is attached, first names are known now."""
         return e.gender or (self.first_names.get(e.tokens[0].lower()) if e.kind == "person" and len(e.tokens) > 1 else None)
@@ -152,7 +165,7 @@ class EntityTable:
         lw = [_fold(w) for w in words if not is_initial(w)] or [_fold(w) for w in words]
         n = len(lw)
         hits = []
-        for e in self.entities.values():
+        for e in self._lookup_pool():
             toks = [_fold(w) for w in e.tokens if not is_initial(w)]
             if len(toks) <= n:
                 continue
