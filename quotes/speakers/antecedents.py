@@ -75,7 +75,9 @@ class AntecedentRanker:
         self._subjects_sorted: dict[int, tuple[int, list[int]]] = {}
         self._most_mentions = max((len(e.positions) for e in table.entities.values()), default=1) or 1
         self._mentions: tuple[list[int], list[tuple[int, Entity, bool]]] | None = None
-        self._sent_starts = [s.start for s in self.doc.sents] if len(self.doc) else [0]
+        # a pipeline without a parser or sentencizer sets no sentences: the whole text is then one
+        self._sent_starts = ([s.start for s in self.doc.sents]
+                             if len(self.doc) and self.doc.has_annotation("SENT_START") else [0])
         self._paras: dict[int, int] = {}
 
     def note_speaker(self, position: int, entity: Entity) -> None:
