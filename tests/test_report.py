@@ -361,7 +361,7 @@ def test_seeds_report_in_chromium(browser, seeds_table: Path, seeds_report: Path
     link.click()
     page.wait_for_function(f"location.hash === {json.dumps(target)}")
     top = page.evaluate(f"document.getElementById({json.dumps(target[1:])}).getBoundingClientRect().top")
-    assert 0 <= top < 100
+    assert -1 <= top < 100  # a scrolled-to element may sit half a pixel above the top
     assert problems == []
 
     # without JavaScript the static SVG is the chart

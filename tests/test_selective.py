@@ -81,9 +81,15 @@ def annotators():
 @pytest.mark.parametrize("text", [FAR_NAME, PRONOUN, ORGANISATION, HEADLINE],
                          ids=["name-six-paragraphs-before", "pronoun", "organisation", "headline"])
 def test_selective_and_full_parse_give_the_same_rows(annotators, text: str) -> None:
+    """The same quotes, speakers, cues and stances. The confidence may move a little: the learned linking
+    weights count sentences and subjects, and paragraphs far from a quote get sentences by punctuation and
+    a flat tree (no subject) in the selective parse (the README says so)."""
     selective, full = annotators
     rows = [q.to_row() for q in selective.annotate_text(text, "d")]
-    assert rows == [q.to_row() for q in full.annotate_text(text, "d")]
+    full_rows = [q.to_row() for q in full.annotate_text(text, "d")]
+    sure = [(r.pop("confidence"), f.pop("confidence")) for r, f in zip(rows, full_rows)]
+    assert rows == full_rows
+    assert all(abs(a - b) <= 0.02 for a, b in sure), sure
     assert rows and rows[-1]["speaker"]
 
 
