@@ -146,12 +146,15 @@ def onnx_model_path(params: dict[str, np.ndarray] | None, config: dict, identity
         return target
     if params is None:
         raise FileNotFoundError(target)
+    try:
+        import onnx
+    except ImportError as e:  # running needs only onnxruntime; building needs onnx as well
+        raise ImportError(f"building {target.name} needs onnx: pip install -e '.[stance]'", name="onnx") from e
     if variant == "fp32":
         _atomic_write(fp32, build_onnx(params, config).SerializeToString())
         return fp32
     if tokenizer is None:
         raise ValueError("building the int8 graph needs the tokenizer (to calibrate the smoothing)")
-    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     cache.mkdir(parents=True, exist_ok=True)
