@@ -37,6 +37,7 @@ from ..errors import QuotesError, StudioError
 from ..studio.adapter import Studio
 from ..studio.convert import latest_completed
 from ..studio.model import task_doc_id
+from ..studio.server import process_alive
 from ..studio.settings import ENV_URL, Connection, client_connection
 from ..studio.versions import ModelStore, now
 from .corrections import load_corrections
@@ -67,20 +68,6 @@ def _correction(task: dict, project: int) -> dict:
             "annotations": [{k: a[k] for k in KEEP if k in a} for a in task.get("annotations") or []
                             if isinstance(a, dict)],
             "predictions": [p for p in task.get("predictions") or [] if isinstance(p, dict)]}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 class LiveLearner:
@@ -294,7 +281,7 @@ class LiveLearner:
 
     def _recover(self) -> None:
         job = self.store.job()
-        if job and not _alive(int(job.get("pid") or 0)):
+        if job and not process_alive(int(job.get("pid") or 0)):
             self.store.end_job()
             self.store.append_history({"status": "failed", "job": job.get("id"), "trigger": job.get("trigger"),
                                        "error": "cut off: its process is gone (the backend or it was killed)",
@@ -302,7 +289,7 @@ class LiveLearner:
 
     def _wait_for_orphan(self) -> None:
         """A learning started by an earlier backend that is still running: wait for it, then note its end."""
-        while (job := self.store.job()) and _alive(int(job.get("pid") or 0)):
+        while (job := self.store.job()) and process_alive(int(job.get("pid") or 0)):
             time.sleep(1)
         self._recover()
 

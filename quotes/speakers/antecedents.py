@@ -146,11 +146,12 @@ class AntecedentRanker:
         sent, para = self.sentence(i), self.paragraph(i)
         k_history = bisect_left(self.speaker_history, i, key=lambda x: x[0])
         last_speaker = self.speaker_history[k_history - 1][1] if k_history else None
-        spoke = {id(e) for e in entities if self._last_before(self._spoke_at.get(id(e), []), i) is not None}
-        lasts, subjects = [], []
+        lasts, subjects, spoke = [], [], set()
         for e in entities:
             named = self._last_before(e.positions, i)
             said = self._last_before(self._spoke_at.get(id(e), []), i)
+            if said is not None:
+                spoke.add(id(e))
             last = max((p for p in (named, said) if p is not None), default=None)
             lasts.append((last, named))
             subjects.append(self._last_before(self._subjects(e), i))

@@ -255,9 +255,9 @@ class LocalServer:
             return False
         _signal_group(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _alive(pid):
+        while time.monotonic() < deadline and process_alive(pid):
             time.sleep(0.2)
-        if _alive(pid):
+        if process_alive(pid):
             _signal_group(pid, signal.SIGKILL)
         process = getattr(self, "_process", None)
         if process is not None and process.pid == pid:
@@ -278,7 +278,8 @@ class LocalServer:
         return lines[-1][:300] if lines else "no output"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether the process runs (a zombie child of this process is as good as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -294,7 +295,7 @@ def _alive(pid: int) -> bool:
 
 def _is_label_studio(pid: int) -> bool:
     """Whether `pid` is alive and runs Label Studio (guards against a reused pid)."""
-    if not _alive(pid):
+    if not process_alive(pid):
         return False
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
