@@ -2,7 +2,8 @@
 columns come the fields of corpus records (`corpus_columns`)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import json
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 # Column order of every export (CSV, JSONL, DataFrame); the README documents it.
@@ -10,7 +11,7 @@ COLUMNS = [
     "doc_id", "quote_id", "start", "end", "text", "type",
     "speaker", "speaker_kind", "speaker_gender", "speaker_gender_evidence", "speaker_mention", "mention_start",
     "mention_end",
-    "cue", "stance", "stance_score", "stance_cues", "confidence", "rules_version",
+    "cue", "stance", "stance_score", "stance_cues", "stance_probs", "confidence", "rules_version",
 ]
 # a corpus field named like one of the columns above (or like a field already placed) gets this before its name
 CORPUS_PREFIX = "corpus_"
@@ -33,6 +34,24 @@ def corpus_columns(names: Iterable[str], taken: Iterable[str] = COLUMNS) -> dict
                 column = CORPUS_PREFIX + column
             used.add(column)
         out[name] = column
+    return out
+
+
+def stance_probs(value: Any) -> dict[str, float]:
+    """The label probabilities of a row as read back: a mapping (JSONL), its JSON text (CSV, Parquet) or empty."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError:
+            return {}
+    if not isinstance(value, Mapping):
+        return {}
+    out = {}
+    for k, v in value.items():
+        try:
+            out[str(k)] = float(v)
+        except (TypeError, ValueError):
+            continue
     return out
 
 
@@ -69,6 +88,9 @@ class Quote:
     speaker_kind: str = ""  # person | organisation | group | unnamed; empty when there is no speaker
     speaker_gender: str = "unknown"  # female | male | unknown
     speaker_gender_evidence: str = "none"  # article | registry | name | none: what says the gender
+    # every label's probability from the learned stance model ({} from the cue model alone); JSONL writes the
+    # mapping, CSV and Parquet its JSON text
+    stance_probs: dict[str, float] = field(default_factory=dict)
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
@@ -95,6 +117,7 @@ class Quote:
                 data[key] = defaults.get(key, "")
             else:
                 data[key] = str(value)
+        data["stance_probs"] = stance_probs(data.get("stance_probs"))
         data["doc_id"] = str(data["doc_id"])
         data["quote_id"] = str(data["quote_id"])
         return cls(**data)

@@ -46,6 +46,7 @@ class Rules:
     cue_phrases: dict[str, float] = field(default_factory=dict)
     speakers: list[SpeakerEntry] = field(default_factory=list)
     stance: Any = None  # quotes.stance.schema.StanceRules
+    stance_model: Any = None  # quotes.stance.model_schema.StanceModelSpec, or None: the cue model only
 
     @property
     def version(self) -> str:
@@ -298,5 +299,8 @@ def parse_rules(data: Any, source: str = "<defaults>") -> Rules:
     )
     from .stance.schema import parse_stance_rules  # the stance section's schema lives with the stance code
 
+    from .stance.model_schema import parse_stance_model
+
     rules.stance = parse_stance_rules(data.get("stance") or {}, data.get("labels"), source)
+    rules.stance_model = parse_stance_model(data.get("stance_model"), list(rules.stance.labels), source)
     return rules

@@ -94,6 +94,7 @@ SHAPE: dict[str, Check] = {
     "thresholds": NUMBERS,
     "labels": TABLE,
     "stance": fields(),
+    "stance_model": fields(),  # its entries: `stance.model_schema`
 }
 WORD_LISTS = ("intro_nouns", "relay_markers", "title_nouns", "naming_verbs", "boilerplate", "name_titles",
               "org_roles", "person_roles", "role_qualifiers_ignored", "document_nouns", "speech_nouns",

@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..evaluation.evaluate import Evaluation, Gold, evaluate, load_gold
 from ..pipeline.annotator import Annotator, annotate_corpus
 from ..records import Quote
+from ..stance.learned import MODES as STANCE_MODES
 from ..tables.corpus import Document, read_corpus
 from ..tables.export import FORMATS, read_quotes
 from ..tables.output import is_parts_folder
@@ -30,6 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compare", choices=["textacy"], help="also score textacy's direct_quotations on the same texts")
     p.add_argument("--rules", help="rules file used when annotating texts")
     p.add_argument("--model", help="spaCy pipeline used when annotating texts")
+    p.add_argument("--stance", choices=STANCE_MODES, default="model",
+                   help="stance when annotating texts: the learned model (default) or the cue model alone (rules)")
     p.add_argument("--unit", choices=("segment", "utterance"),
                    help="rows to predict when annotating texts (default: the gold's own: segment for JSONL, "
                         "utterance for brat attribution gold)")
@@ -71,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if _is_prediction_file(pred_path):
         pred = read_quotes(pred_path)
     elif pred_path.exists():
-        annotator = Annotator(args.rules, args.model, unit=unit)
+        annotator = Annotator(args.rules, args.model, unit=unit, stance=args.stance)
         pred, _ = annotate_corpus(annotator, _texts_for(gold, args) if gold.texts else read_corpus([pred_path]))
     else:
         raise InputError(f"{pred_path}: no such prediction file or text folder")

@@ -24,7 +24,10 @@ from spacy.tokens import Doc
 
 from ..errors import InputError, QuotesError
 from ..records import Quote
-from ..rules import Rules, load_rules
+from ..rules import Rules, default_rules_path, load_rules
+from ..stance.learned import MODES as STANCE_MODES
+from ..stance.encoder.weights import locate_model
+from ..stance.learned import LearnedStance, deltas_path
 from ..speakers.merge import SpeakerMerger
 from ..speakers.registry import Registry
 from ..tables.corpus import Document, Item, Skipped
@@ -73,9 +76,15 @@ class Annotator:
     """Annotates documents with one loaded pipeline; `annotate` streams with constant memory."""
 
     def __init__(self, rules: Rules | str | Path | None = None, model: str | None = None, batch_size: int = 16,
-                 unit: str = "segment", full_parse: bool = True):
+                 unit: str = "segment", full_parse: bool = True, stance: str = "model"):
         self.rules = rules if isinstance(rules, Rules) else load_rules(rules)
         self.model = model
+        if stance not in STANCE_MODES:
+            raise QuotesError(f"--stance {stance}: give {' or '.join(STANCE_MODES)}")
+        # "model": the learned stance model the rules name (`stance.learned`), the cue model's cues beside it;
+        # "rules", or rules that name no model: the cue model alone
+        self.stance = stance if self.rules.stance_model is not None else "rules"
+        self._stance_model: LearnedStance | None = None
         self.unit = unit
         self.batch_size = batch_size
         # selective parsing (off by default): the whole model only near quotes, names everywhere (`selective`)
@@ -84,6 +93,21 @@ class Annotator:
         self._first_names = frozenset(self.rules.first_names)
         self._nlp: Language | None = None
         self._cheap_disabled: list[str] | None = None
+
+    @property
+    def stance_model(self) -> LearnedStance | None:
+        """The learned stance model, loaded on first use (None with `stance="rules"`); an absent or damaged
+        encoder package is an `EncoderMissing` whose one line names the install command."""
+        if self._stance_model is None and self.stance == "model":
+            self._stance_model = LearnedStance(self.rules.stance_model, stance_model_directory(self.rules))
+        return self._stance_model
+
+    def check_stance(self) -> None:
+        """Raise the one-line `EncoderMissing` now if the stance model could not load (the package is absent,
+        another version, or the deltas file is missing), without loading it: workers load their own."""
+        if self.stance == "model" and self._stance_model is None:
+            locate_model("none")
+            deltas_path(self.rules.stance_model, stance_model_directory(self.rules))
 
     @property
     def nlp(self) -> Language:
@@ -138,6 +162,8 @@ class Annotator:
             quotes = list(doc._.quotes or [])
             for q in quotes:
                 q.doc_id = item.doc_id
+            if quotes and self.stance_model is not None:
+                relabel(self.stance_model, item.text, quotes)
             analysis = doc._.quote_analysis
             yield Annotated(item, quotes, dict(analysis.names) if analysis else {}, analysis.recovered if analysis else 0)
         while pending:
@@ -202,6 +228,23 @@ class Annotator:
                     keep.add(name)
             self._cheap_disabled = [name for name in self.nlp.pipe_names if name not in keep]
         return self._cheap_disabled
+
+
+def stance_model_directory(rules: Rules) -> Path:
+    """Where the rules' stance deltas file lies: beside the rules file, else with the packaged rules (the file
+    is named and checked by its hash, so a copied rules file still finds the shipped one)."""
+    spec = rules.stance_model
+    beside = Path(rules.source).parent
+    if spec is not None and spec.deltas_file and (beside / spec.deltas_file).is_file():
+        return beside
+    return default_rules_path().parent
+
+
+def relabel(model: LearnedStance, text: str, quotes: list[Quote]) -> None:
+    """Give each quote the learned model's label, its calibrated probability and every label's probability;
+    `stance_cues` keeps the cue model's cues, the words that carry a stance."""
+    for q, p in zip(quotes, model.predict(text, [(q.start, q.end) for q in quotes])):
+        q.stance, q.stance_score, q.stance_probs = p.label, round(p.score, 3), p.probabilities
 
 
 def _joined(parts: list[Doc], index: ParagraphIndex) -> Doc:

@@ -26,7 +26,7 @@ def serve(conn: Connection) -> int:
         from .parallel import light
 
         annotator = Annotator(settings.rules, settings.model, settings.batch_size, settings.unit,
-                              full_parse=settings.full_parse)
+                              full_parse=settings.full_parse, stance=settings.stance)
         annotator.annotate_text(WARM_UP)  # the model, the rules and their caches, loaded before any budget
     except Exception as exc:  # noqa: BLE001 - the supervisor turns it into the run's one-line error
         conn.send(("error", str(exc) or type(exc).__name__))

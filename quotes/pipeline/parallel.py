@@ -39,6 +39,7 @@ class Settings:
     batch_size: int
     unit: str
     full_parse: bool = True
+    stance: str = "model"
 
 
 class Pending(Protocol):
@@ -58,7 +59,8 @@ def annotate_task(items: list[Item], settings: Settings) -> list[Annotated | Ski
         annotator = _annotators.get(settings)
         if annotator is None:
             annotator = _annotators[settings] = Annotator(settings.rules, settings.model, settings.batch_size,
-                                                          settings.unit, full_parse=settings.full_parse)
+                                                          settings.unit, full_parse=settings.full_parse,
+                                                          stance=settings.stance)
             annotator.nlp  # noqa: B018 - load it now, once
         docs = [item for item in items if isinstance(item, Document)]
         done: dict[str, deque[Annotated | Skipped]] = {}  # by origin: `annotate` may name a skip early

@@ -114,7 +114,7 @@ class QuoteWriter:
         if self.fmt == "csv":
             self._csv.writerow({k: _cell(row.get(k)) for k in self.columns})
         elif self.fmt == "parquet":
-            self._rows.append({k: row.get(k) for k in self.columns})
+            self._rows.append({k: _flat(row.get(k)) if k == "stance_probs" else row.get(k) for k in self.columns})
             if len(self._rows) >= ROW_GROUP:
                 self._flush()
         else:
@@ -192,9 +192,17 @@ def table_writer(path: str | Path, fmt: str | None = None, extra: Sequence[str] 
         writer.close()
 
 
+def _flat(value: object) -> object:
+    """A mapping cell (stance_probs) as its JSON text, for the formats whose cells are flat."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    return value
+
+
 def _cell(value: object) -> object:
     if value is None:
         return ""
+    value = _flat(value)
     return spreadsheet_safe(value) if isinstance(value, str) else value
 
 

@@ -104,7 +104,10 @@ class Encoder:
         """(n, 384) float32: one vector per text, or per `text [SEP] pair` when `pairs` is given."""
         if isinstance(texts, str):  # a lone string would be embedded character by character
             raise TypeError("encode() takes a sequence of strings, not a string")
-        enc = self.tokenize(texts, pairs)
+        return self.encode_ids(self.tokenize(texts, pairs), normalize, batch_size)
+
+    def encode_ids(self, enc: Encoded, normalize: bool | None = None, batch_size: int | None = None) -> np.ndarray:
+        """(n, 384) float32 for inputs already laid out as (token ids, type ids), e.g. by `stance.model_input`."""
         n = len(enc)
         out = np.empty((n, self.dimension), dtype=np.float32)
         if n == 0:

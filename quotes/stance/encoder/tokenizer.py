@@ -20,7 +20,13 @@ Encoded = list[tuple[list[int], list[int]]]  # per input: (token ids, token type
 
 
 class Tokenizer(Protocol):
+    cls: int
+    sep: int
+
     def encode(self, texts: Sequence[str], pairs: Sequence[str] | None, max_length: int) -> Encoded: ...
+
+    def tokenize(self, text: str) -> list[int]:
+        """The word-piece ids of `text`, without [CLS] or [SEP] (for inputs laid out by the caller)."""
 
 
 def _is_control(ch: str) -> bool:
@@ -168,6 +174,15 @@ class RustTokenizer:
             raise damaged("tokenizer.json and tokenizer_config.json disagree on lower-casing")
         self.tok.no_padding()  # the file pads every input to 128: batches are padded to their longest instead
         self._max: int | None = None
+        self.cls = self.tok.token_to_id("[CLS]")
+        self.sep = self.tok.token_to_id("[SEP]")
+
+    def tokenize(self, text: str) -> list[int]:
+        if not text:
+            return []
+        self.tok.no_truncation()
+        self._max = None
+        return list(self.tok.encode(text, add_special_tokens=False).ids)
 
     def encode(self, texts: Sequence[str], pairs: Sequence[str] | None, max_length: int) -> Encoded:
         if self._max != max_length:
