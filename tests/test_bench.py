@@ -82,6 +82,73 @@ def test_bench_prints_cpu_ratios_per_component_and_scale(tmp_path: Path, capsys)
         assert re.fullmatch(rf"\s+{workers}" + number * 5 + r"\s+[\d.]+x\s+" + peaks, row), row
 
 
+SHARE = r"  stance model, extract \((selective|full parse)\): ([\d.]+) CPU s, ([\d.]+)% of extract \(encoder ([\d.]+) s, " \
+        r"head ([\d.]+) s; adds ([\d.]+)% to extract without it\)"
+CUE_SHARE = r"  stance cue model, extract \((selective|full parse)\): ([\d.]+) CPU s, ([\d.]+)% of extract"
+
+
+@pytest.mark.model
+def test_bench_prints_the_stance_models_share_of_extract(tmp_path: Path, capsys) -> None:
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n', encoding="utf-8")
+    (tmp_path / "jo.txt").write_text('Jo Park runs the harbour.\n\n"We lost it all," Park said angrily.\n',
+                                     encoding="utf-8")
+    assert main(["bench", str(tmp_path), "--rules", str(root / "quotes" / "data" / "rules-seed.yaml"),
+                 "--stream", "2", "--workers-list", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "Stance models' CPU (s; share of extract's CPU in the same run):" in out
+    shares = [m.groups() for m in map(lambda line: re.fullmatch(SHARE, line), out) if m]
+    assert [s[0] for s in shares] == ["selective", "full parse"]
+    for _, cpu, share, encoder, head, adds in shares:
+        assert 0 < float(share) < 100 and float(adds) >= float(share)  # a share of a whole that holds it
+        assert float(encoder) + float(head) == pytest.approx(float(cpu), abs=0.011)  # rounded to 0.01 s
+    cues = [m.groups() for m in map(lambda line: re.fullmatch(CUE_SHARE, line), out) if m]
+    assert [c[0] for c in cues] == ["selective", "full parse"] and all(0 <= float(c[2]) < 100 for c in cues)
+    components = {line.split("  ")[1].strip() for line in out if line.startswith("  stance ") and "%)" in line}
+    assert components == {"stance encoder", "stance head", "stance cue model"}
+    assert any(re.fullmatch(r"Peak resident memory so far: \d+ MB \(three pipelines and 2 stance models loaded\)",
+                            line) for line in out)
+
+
+@pytest.mark.model
+def test_bench_without_the_learned_model_says_so(tmp_path: Path, capsys) -> None:
+    (tmp_path / "ann.txt").write_text('"The pier is finally open," said Ann Smith.\n', encoding="utf-8")
+    assert main(["bench", str(tmp_path), "--stance", "rules", "--stream", "1", "--workers-list", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert ("  stance model, extract (full parse): not loaded (--stance rules, or rules without a stance_model "
+            "section)") in out
+    assert sum(bool(re.fullmatch(CUE_SHARE, line)) for line in out) == 2
+
+
+def test_the_stance_timers_charge_their_own_time_and_put_things_back() -> None:
+    from quotes.bench.timing import CUE_MODEL, STANCE_ENCODER, STANCE_HEAD, ComponentTimer, time_learned_stance, \
+        timed_cue_model
+    from quotes.stance import cue_model
+
+    class Model:
+        def features(self, text, spans):
+            return [len(text)] * len(spans)
+
+        def predict(self, text, spans):
+            return self.features(text, spans)
+
+    timer, model = ComponentTimer(), Model()
+    time_learned_stance(model, timer)
+    assert model.predict("abc", [(0, 1), (1, 2)]) == [3, 3]
+    assert set(timer.seconds) == {STANCE_ENCODER, STANCE_HEAD}
+    classify = cue_model.classify
+    with timed_cue_model(timer):
+        assert cue_model.classify is not classify
+        cue_model.classify(None, None, _stance_rules())
+    assert cue_model.classify is classify and CUE_MODEL in timer.seconds
+
+
+def _stance_rules():
+    from quotes.rules import load_rules
+
+    return load_rules().stance
+
+
 def _article(name: str, paragraphs: int) -> Document:
     # paragraphs of equal length that end a sentence: lowercase lines that end mid-sentence, a blank line
     # apart, are one double-spaced paragraph to the paragraph reader

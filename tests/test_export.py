@@ -314,3 +314,9 @@ def test_eval_reads_a_folder_of_parts_as_predictions(tmp_path: Path, capsys) -> 
         figures[pred.name] = json.loads(capsys.readouterr().out)["quotes"]
     assert figures["parts"] == figures["pred.csv"]
     assert figures["parts"]["f1"] == 1.0 and figures["parts"]["speaker_accuracy"] == 1.0
+    # every label right: each bin's gap is 1 - its mean score, so the ECE is 1 - the mean score
+    stance = figures["parts"]["stance"]
+    calibration = stance["calibration"]
+    assert calibration["accuracy"] == 1.0 and 0.5 <= calibration["mean_score"] < 1.0
+    assert calibration["ece"] == pytest.approx(1 - calibration["mean_score"])
+    assert sum(b["n"] for b in calibration["reliability"]) == stance["n"]

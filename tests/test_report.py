@@ -165,6 +165,31 @@ def test_every_text_from_the_table_is_escaped(tmp_path: Path) -> None:
     assert html.count('<mark id="a1-') == 2  # both quotes highlighted in the text
 
 
+PROBS = {"hostile": 0.05, "critical": 0.62, "concerned": 0.08, "reassuring": 0.03, "supportive": 0.02,
+         "neutral": 0.2}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_the_hover_gives_the_label_probabilities_most_probable_first(tmp_path: Path, suffix: str) -> None:
+    doc = "\u201cWe lost,\u201d said Jo. \u201cFine,\u201d said Al.\n"
+    rows = [quote("d", "q1", "We lost,", doc, stance="critical", stance_score=0.62, stance_probs=json.dumps(PROBS)),
+            quote("d", "q2", "Fine,", doc, speaker="Al Roe")]  # the cue model's row: no probabilities
+    (tmp_path / "d.txt").write_text(doc, encoding="utf-8")
+    table = tmp_path / f"q{suffix}"
+    if suffix == ".csv":
+        write_csv(table, rows)
+    else:  # JSONL keeps the probabilities as an object
+        table.write_text("".join(json.dumps({**r, "stance_probs": json.loads(r["stance_probs"] or "{}")}) + "\n"
+                                 for r in rows), encoding="utf-8")
+    assert json.loads(read_table(table)["stance_probs"][0]) == PROBS
+    out = tmp_path / "report.html"
+    build_report(table, out, texts=[tmp_path / "d.txt"])
+    html = out.read_text(encoding="utf-8")
+    assert ("stance: critical (0.62)\nprobabilities: critical 0.62, neutral 0.20, concerned 0.08, hostile 0.05, "
+            "reassuring 0.03, supportive 0.02\ncue: said") in html
+    assert 'title="Al Roe (person)\nstance: neutral (0.50)\ncue: said' in html
+
+
 def test_top_caps_the_speaker_chart_and_the_page_says_which_columns_it_used(tmp_path: Path) -> None:
     rows = [quote(f"d{k}", f"q{i}", "x", speaker=f"Speaker {k}", published="2024-03-0" + str(1 + k % 9),
                   outlet=f"Outlet {k % 2}") for k in range(8) for i in range(k + 1)]

@@ -139,3 +139,72 @@ def test_format_says_the_baseline_and_the_shares():
     assert "top 25% by stance_score (>= 0.800, 2 quotes): strict 0.500, alternates count 1.000" in text
     assert "top 50% by stance_score (>= 0.600, 4 quotes): strict 0.500, alternates count 0.750" in text
     assert "AUROC 0.733" in text
+
+
+# -- whether the score means what it says: the expected calibration error and the reliability table
+
+CALIBRATED = [
+    ("critical", [], "critical", 0.95),
+    ("neutral", [], "neutral", 0.95),
+    ("hostile", ["critical"], "critical", 0.95),  # wrong strictly, right with its alternate
+    ("concerned", [], "concerned", 0.95),
+    ("neutral", [], "neutral", 1.0),  # a score of 1.0 falls in the last bin
+    ("critical", [], "critical", 0.62),
+    ("neutral", [], "critical", 0.64),
+    ("hostile", [], "neutral", 0.3),
+]
+
+
+def test_ece_weighs_each_bins_gap_by_its_share():
+    cal = stance_report(CALIBRATED, LABELS)["calibration"]
+    assert cal["bins"] == 15
+    # bin 14 [0.933, 1]: 5 quotes, mean 0.96, 4 right; bin 9 [0.6, 0.667): mean 0.63, 1 of 2; bin 4: 0.3, none
+    assert cal["ece"] == pytest.approx(5 / 8 * 0.16 + 2 / 8 * 0.13 + 1 / 8 * 0.3)
+    assert cal["mean_score"] == pytest.approx(sum(it[3] for it in CALIBRATED) / 8)
+    assert cal["accuracy"] == pytest.approx(5 / 8)
+
+
+def test_reliability_table_lists_the_bins_holding_a_quote():
+    table = stance_report(CALIBRATED, LABELS)["calibration"]["reliability"]
+    assert [(b["low"], b["n"]) for b in table] == [(pytest.approx(4 / 15), 1), (pytest.approx(9 / 15), 2),
+                                                   (pytest.approx(14 / 15), 5)]
+    top = table[-1]
+    assert (top["high"], top["mean_score"], top["accuracy"], top["accuracy_alternates"]) == (
+        1.0, pytest.approx(0.96), 0.8, 1.0)
+    assert sum(b["n"] for b in table) == 8
+
+
+def test_a_score_that_matches_the_accuracy_has_no_calibration_error():
+    half = [("neutral", [], "neutral", 0.5), ("neutral", [], "critical", 0.5)] * 2
+    cal = stance_report(half, LABELS)["calibration"]  # one score for all is still a claim to check
+    assert cal["ece"] == pytest.approx(0.0)
+    assert stance_report(half, LABELS)["by_score"] is None  # but it ranks nothing
+
+
+def test_no_calibration_without_probabilities():
+    assert stance_report(ITEMS, LABELS)["calibration"] is None  # no scores
+    assert stance_report([(g, a, p, 0.0) for g, a, p in ITEMS], LABELS)["calibration"] is None  # no column
+    assert stance_report([(g, a, p, 2.5) for g, a, p in ITEMS], LABELS)["calibration"] is None  # not in [0, 1]
+    text = format_stance_report(stance_report(ITEMS, LABELS))
+    assert "calibration" not in text and "reliability" not in text
+
+
+def test_format_says_the_ece_and_the_reliability_table():
+    text = format_stance_report(stance_report(CALIBRATED, LABELS))
+    assert "expected calibration error 0.170 (15 equal-width bins, strict; mean score 0.795, accuracy 0.625)" in text
+    lines = text.splitlines()
+    head = lines.index("reliability (stance_score in 15 equal-width bins; those holding a quote)")
+    assert lines[head + 1].split() == ["stance_score", "n", "mean", "score", "strict", "alternates"]
+    assert [line.split() for line in lines[head + 2:]] == [
+        ["0.267-0.333", "1", "0.300", "0.000", "0.000"],
+        ["0.600-0.667", "2", "0.630", "0.500", "0.500"],
+        ["0.933-1.000", "5", "0.960", "0.800", "1.000"],
+    ]
+
+
+def test_json_report_carries_the_calibration():
+    import json
+
+    report = json.loads(json.dumps(stance_report(CALIBRATED, LABELS)))
+    assert report["calibration"]["ece"] == pytest.approx(0.17)
+    assert len(report["calibration"]["reliability"]) == 3

@@ -5,11 +5,15 @@ spaCy chains its components as generators: the time inside one component's
 is wrapped so that it is charged only its own time (its total minus what the
 components it pulled from took), in CPU seconds (user + system, all threads),
 which a busy shared machine disturbs far less than wall time.
+
+The stance models are timed apart: the learned one (`time_learned_stance`) runs after the pipeline, in
+`Annotator.annotate`, and the cue model (`timed_cue_model`) inside the quote attributor.
 """
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from typing import Iterator
 
 from spacy.language import Language
@@ -75,3 +79,31 @@ def wrap_pipeline(nlp: Language) -> ComponentTimer:
     timer = ComponentTimer()
     nlp._components = [(name, _Timed(name, proc, timer)) for name, proc in nlp._components]
     return timer
+
+
+# The stance models, which run outside spaCy's components or inside one: each charged on its own.
+STANCE_ENCODER = "stance encoder"  # the learned model's encoder (tokenising, the transformer, pooling)
+STANCE_HEAD = "stance head"  # the rest of the learned model's predict: the calibrated head, the probabilities
+CUE_MODEL = "stance cue model"  # `cue_model.classify`, inside the quote attributor (taken out of its share)
+
+
+def time_learned_stance(model, timer: ComponentTimer) -> None:
+    """Charge a `LearnedStance`'s work (from `Annotator.annotate`'s `relabel`) to `timer`: the encoder to
+    STANCE_ENCODER, the rest of `predict` to STANCE_HEAD. Wraps the instance's methods for good."""
+    predict, features = model.predict, model.features
+    model.features = lambda text, spans: timer.frame(STANCE_ENCODER, lambda: features(text, spans))
+    model.predict = lambda text, spans: timer.frame(STANCE_HEAD, lambda: predict(text, spans))
+
+
+@contextmanager
+def timed_cue_model(timer: ComponentTimer):
+    """While open, `cue_model.classify` (which the quote attributor calls for every quote) is charged to
+    CUE_MODEL; the attributor's own figure then leaves it out."""
+    from ..stance import cue_model
+
+    classify = cue_model.classify
+    cue_model.classify = lambda *args, **kwargs: timer.frame(CUE_MODEL, lambda: classify(*args, **kwargs))
+    try:
+        yield
+    finally:
+        cue_model.classify = classify

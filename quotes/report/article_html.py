@@ -1,8 +1,9 @@
 """Articles as HTML: the text with each quote highlighted in its stance's colour, or, without a text, the list
-of its quotes. Who said it, the stance, the cue and the confidence are in each quote's `title` (a hover needs
-no script). Every text from the table is escaped."""
+of its quotes. Who said it, the stance (with every label's probability when the learned model gave them), the
+cue and the confidence are in each quote's `title` (a hover needs no script). Every text from the table is escaped."""
 from __future__ import annotations
 
+import json
 import math
 import re
 from html import escape
@@ -24,18 +25,34 @@ def _number(value: float) -> str:
 
 
 def quote_title(row: dict) -> str:
-    """The tooltip: speaker and kind, stance and score, cue, confidence, and what decided the stance."""
+    """The tooltip: speaker and kind, stance and score, the labels' probabilities (most probable first), cue,
+    confidence, and what decided the stance."""
     speaker = row["speaker"] or NO_SPEAKER
     kind = f" ({row['speaker_kind']})" if row.get("speaker_kind") else ""
     score = _number(row.get("stance_score"))
-    lines = [f"{speaker}{kind}", f"stance: {row['stance']}" + (f" ({score})" if score else ""),
-             f"cue: {row.get('cue') or '-'}", f"confidence: {_number(row.get('confidence')) or '-'}"]
+    lines = [f"{speaker}{kind}", f"stance: {row['stance']}" + (f" ({score})" if score else "")]
+    probs = _probabilities(row.get("stance_probs"))
+    if probs:
+        lines.append("probabilities: " + ", ".join(f"{label} {p:.2f}" for label, p in probs))
+    lines += [f"cue: {row.get('cue') or '-'}", f"confidence: {_number(row.get('confidence')) or '-'}"]
     if row.get("type") == "partial":
         lines.append("partial quote")
     why = row.get("stance_cues") or ""
     if why:
         lines.append("why: " + (why if len(why) <= WHY_LIMIT else why[:WHY_LIMIT - 1] + "…"))
     return "\n".join(lines)
+
+
+def _probabilities(value) -> list[tuple[str, float]]:
+    """The label probabilities (JSON text, as `table.read_table` leaves them), most probable first."""
+    try:
+        probs = json.loads(value) if isinstance(value, str) and value else {}
+    except ValueError:
+        return []
+    if not isinstance(probs, dict):
+        return []
+    pairs = [(str(k), float(v)) for k, v in probs.items() if isinstance(v, (int, float))]
+    return sorted(pairs, key=lambda kv: -kv[1])
 
 
 def _mark(article: Article, row: dict, text: str, classes: dict[str, str]) -> str:

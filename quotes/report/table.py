@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..records import COLUMNS
+from ..records import COLUMNS, stance_probs
 from ..tables.export import parquet_parts, spreadsheet_text
 
 # without these a row cannot be drawn or placed in its article
@@ -114,6 +114,9 @@ def _typed(p: Path, rows: list[dict], columns: list[str]) -> pd.DataFrame:
                 value = _integer(p, n, c, value)
             elif c in _FLOATS:
                 value = _number(p, n, c, value)
+            elif c == "stance_probs":  # a mapping (JSONL) or its JSON text (CSV, Parquet): JSON text, or ""
+                probs = stance_probs(value)
+                value = json.dumps(probs) if probs else ""
             else:
                 value = "" if value is None or value != value else str(value)  # None, or NaN from a writer
             data[c].append(value)

@@ -6,6 +6,12 @@ commonest gold label (a stance model that does not beat it has learned the corpu
 its quotes), and, when the predictions carry their `stance_score`, the accuracy of the
 highest-scoring quarter and half of them (how much a user gains by keeping only those).
 
+A third says whether the score means what it says: `stance_score` is the label's calibrated
+probability, so among quotes scored about 0.7, about 70% should carry the right label. The
+expected calibration error (ECE) measures the gap: the scores cut into 15 equal-width bins
+on [0, 1], the sum over bins of the bin's share of the quotes times |strict accuracy - mean
+score|; the reliability table lists those bins (the ones holding at least one quote).
+
 Pure: the caller matches predictions to gold and passes (gold, alternates, predicted) triples,
 or (gold, alternates, predicted, score) quadruples.
 """
@@ -17,6 +23,7 @@ from typing import Any
 Item = tuple  # (gold label, labels also accepted, predicted label[, the prediction's stance_score])
 
 SCORE_SHARES = (0.25, 0.5)  # the top quarter and half of the predictions by stance_score
+ECE_BINS = 15  # equal-width bins of stance_score on [0, 1] for the calibration error and the reliability table
 
 
 def _ratio(num: int, den: int) -> float:
@@ -58,6 +65,7 @@ def stance_report(items: Iterable[Item], labels: Sequence[str]) -> dict[str, Any
         "baseline": _baseline(items, order),
         # scores that are missing or all equal (a table without the column) rank nothing
         "by_score": _by_score(items, scores) if None not in scores and len(set(scores)) > 1 else None,
+        "calibration": _calibration(items, scores) if _probabilities(scores) else None,
     }
 
 
@@ -100,6 +108,36 @@ def _by_score(items: list[tuple[str, tuple[str, ...], str]], scores: list[float]
     return {"shares": shares, "auroc": _auroc([(sc, _right(it)[0]) for sc, it in ranked])}
 
 
+def _probabilities(scores: list[float | None]) -> bool:
+    """Scores that can be read as probabilities: every prediction has one, in [0, 1], and not all are 0.0
+    (a table without the column reads as 0.0 everywhere). One score for all is a claim too: it is kept."""
+    return bool(scores) and None not in scores and all(0.0 <= s <= 1.0 for s in scores) and any(scores)
+
+
+def _calibration(items: list[tuple[str, tuple[str, ...], str]], scores: list[float],
+                 bins: int = ECE_BINS) -> dict[str, Any]:
+    """The expected calibration error over `bins` equal-width bins of the score (strict correctness), and the
+    reliability table: per bin holding a quote, its bounds, n, mean score and accuracy (strict and with
+    alternates). A bin is [lo, hi), the last one [lo, 1]."""
+    groups: list[list[tuple[float, tuple[bool, bool]]]] = [[] for _ in range(bins)]
+    for sc, it in zip(scores, items):
+        groups[min(int(sc * bins), bins - 1)].append((sc, _right(it)))
+    n = len(items)
+    table, ece = [], 0.0
+    for k, group in enumerate(groups):
+        if not group:
+            continue
+        m = len(group)
+        mean = sum(sc for sc, _ in group) / m
+        acc = sum(s for _, (s, _) in group) / m
+        ece += m / n * abs(acc - mean)
+        table.append({"low": k / bins, "high": (k + 1) / bins, "n": m, "mean_score": mean, "accuracy": acc,
+                      "accuracy_alternates": sum(a for _, (_, a) in group) / m})
+    mean_all = sum(scores) / n
+    acc_all = sum(_right(it)[0] for it in items) / n
+    return {"bins": bins, "ece": ece, "mean_score": mean_all, "accuracy": acc_all, "reliability": table}
+
+
 def _auroc(scored: list[tuple[float, bool]]) -> float | None:
     """Mann-Whitney: ranks with ties averaged, in O(n log n)."""
     pos = sum(ok for _, ok in scored)
@@ -131,7 +169,25 @@ def _trust_lines(report: dict[str, Any]) -> list[str]:
                        f"strict {s['accuracy']:.3f}, alternates count {s['accuracy_alternates']:.3f}")
         if by["auroc"] is not None:
             out.append(f"  stance_score ranks right above wrong labels: AUROC {by['auroc']:.3f}")
+    cal = report.get("calibration")
+    if cal:
+        out.append(f"  stance_score as a probability: expected calibration error {cal['ece']:.3f} "
+                   f"({cal['bins']} equal-width bins, strict; mean score {cal['mean_score']:.3f}, "
+                   f"accuracy {cal['accuracy']:.3f})")
     return out
+
+
+def _reliability_lines(report: dict[str, Any]) -> list[str]:
+    cal = report.get("calibration")
+    if not cal:
+        return []
+    lines = ["", f"reliability (stance_score in {cal['bins']} equal-width bins; those holding a quote)",
+             f"{'stance_score':<16}{'n':>6}{'mean score':>12}{'strict':>8}{'alternates':>12}"]
+    for b in cal["reliability"]:
+        bounds = f"{b['low']:.3f}-{b['high']:.3f}"
+        lines.append(f"{bounds:<16}{b['n']:>6}{b['mean_score']:>12.3f}{b['accuracy']:>8.3f}"
+                     f"{b['accuracy_alternates']:>12.3f}")
+    return lines
 
 
 def format_stance_report(report: dict[str, Any]) -> str:
@@ -159,4 +215,5 @@ def format_stance_report(report: dict[str, Any]) -> str:
               " " * w + "".join(f"{lab:>{cw}}" for lab in labels)]
     for g in labels:
         lines.append(f"{g:<{w}}" + "".join(f"{report['confusion'][g][p]:>{cw}}" for p in labels))
+    lines += _reliability_lines(report)
     return "\n".join(lines)
