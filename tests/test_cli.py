@@ -362,12 +362,13 @@ def test_a_full_disk_while_writing_leaves_nothing(folder: Path, tmp_path: Path, 
 
 @pytest.mark.model
 def test_a_file_size_limit_stops_the_run_cleanly(folder: Path, tmp_path: Path) -> None:
-    """A real failing write: RLIMIT_FSIZE lets no file grow past 200 bytes, so the row spool fails."""
+    """A real failing write: RLIMIT_FSIZE lets no file grow past 300 bytes (the header's 212 fit), so the row
+    spool fails."""
     import resource
 
     script = Path(sys.executable).with_name("quotes")
     out = tmp_path / "quotes.csv"
-    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))  # noqa: E731
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))  # noqa: E731
     env = script_env(TMPDIR=str(tmp_path))
     done = subprocess.run([str(script), "extract", str(folder), "-o", str(out)], capture_output=True, text=True,
                           timeout=300, preexec_fn=limit, env=env)

@@ -14,6 +14,12 @@ the network are never needed. `stance.learned` runs it for the default annotator
 """
 from __future__ import annotations
 
+import os
+
+# onnxruntime's telemetry writes a session file (.ses) into $TMPDIR on Linux: nothing of a run may leave files
+# behind it did not ask for, and no usage data is wanted. Set before any submodule imports onnxruntime.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 from .deltas import DeltasMismatch, apply_deltas, save_deltas, top_layer_names
 from .onnx_backend import default_cache_dir, onnx_model_path
 from .runtime import Encoder, cosine_matrix, load_weights
