@@ -43,7 +43,8 @@ from .crossval import folds as document_folds
 #: the penalty pulling the refitted head toward the current one (per weight, against a data term summed over
 #: quotes). Measured without dev: a head fitted on PolNeAR train's first round of labels, refitted from 300 quotes
 #: (by article) of the second round, scored on the third: strict 0.6505 unrefitted; 0.646, 0.648, 0.653, 0.654,
-#: 0.651, 0.653 with l2 1, 3, 10, 30, 100, 300 (mean of 5 draws; log loss lowest at 30 too)
+#: 0.651, 0.653 with l2 1, 3, 10, 30, 100, 300 (mean of 5 draws; log loss lowest at 30 too). A rules file may
+#: set its own (`thresholds: stance_head_l2`).
 L2 = 30.0
 #: fewer corrected quotes than this keep the current temperature: one number fitted on a few hundred
 #: out-of-fold predictions moves more by chance than by calibration
@@ -391,6 +392,6 @@ def refit_from_corrections(rules: Any, docs: Sequence[CorrectedDoc], k: int = 5,
         return None, f"stance head: not refitted ({exc})"
     stats = FeatureStats()
     features = quote_features(model, cache, {d.doc_id: d.text for d in docs}, examples, stats)
-    result = relearn_head(rules.stance_model.head, examples, features, k)
+    result = relearn_head(rules.stance_model.head, examples, features, k, rules.threshold("stance_head_l2", L2))
     result.stats = stats
     return result, ""
