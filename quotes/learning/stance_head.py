@@ -148,6 +148,7 @@ class FeatureCache:
             with os.fdopen(fd, "wb") as fh:
                 np.savez(fh, keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32),
                          features=np.stack([self.rows[k] for k in keys]).astype(np.float32))
+            os.chmod(tmp, 0o644)  # mkstemp's 0600: the cache is the user's, readable as the ONNX files are
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -363,7 +364,8 @@ def refit_from_corrections(rules: Any, docs: Sequence[CorrectedDoc], k: int = 5,
     """The head refitted from the corrections' stance labels, or None and why not.
 
     Without a `stance_model` section, stance labels or the encoder package there is nothing to refit: a
-    `RulesError`/`InputError`/`EncoderMissing` when the head was asked for by name (`required`), else a note.
+    `RulesError`/`InputError`/`EncoderMissing` when the head was asked for by name (`required`), else nothing
+    (and a note when the encoder is missing: the rules name a model this machine cannot run).
     `model` and `cache_dir`: what gives the features and where they are kept (default: the rules' model, in
     `features_dir()`)."""
     from ..errors import InputError, RulesError
@@ -373,12 +375,12 @@ def refit_from_corrections(rules: Any, docs: Sequence[CorrectedDoc], k: int = 5,
         if required:
             raise RulesError(f"{rules.source}: no stance_model section, so no stance head to refit; pass rules "
                              "that have one (quotes/data/rules-seed.yaml) or drop stance-head from --only")
-        return None, "stance head: not refitted (the rules have no stance_model section)"
+        return None, ""  # rules with the cue model alone: nothing to say
     examples = head_examples(docs, rules.stance.labels)
     if not examples:
         if required:
             raise InputError("no corrected quote has a stance label of these rules, so no stance head to refit")
-        return None, "stance head: not refitted (no corrected quote has a stance label)"
+        return None, ""  # corrections of speakers only
     try:
         if model is None:
             from ..pipeline.annotator import stance_model_directory
