@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from ..stance.calibration import fit_temperature, log_softmax, softmax
 from ..stance.metrics import stance_report
 from ..stance.model_schema import StanceHead
 from .corrections import CorrectedDoc
@@ -193,11 +194,6 @@ def quote_features(model: FeatureModel, cache: FeatureCache | None, texts: dict[
 # -- the fit ----------------------------------------------------------------------------------------------
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-
-
 def _one_blas_thread():
     """BLAS on one thread for the fit: its products are small (quotes x 385 by 385 x labels), threads only
     contend on a busy machine (five times slower on two shared cores), and one thread sums in one order."""
@@ -224,7 +220,7 @@ def fit_head(x: np.ndarray, y: np.ndarray, current: StanceHead, l2: float = L2) 
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         w = theta.reshape(k, d + 1)
-        logp = _log_softmax(xb @ w.T / t)
+        logp = log_softmax(xb @ w.T / t)
         diff = theta - w0
         value = -float((onehot * logp).sum()) + 0.5 * l2 * float(diff @ diff)
         grad = ((np.exp(logp) - onehot).T @ xb / t).ravel() + l2 * diff
@@ -234,20 +230,6 @@ def fit_head(x: np.ndarray, y: np.ndarray, current: StanceHead, l2: float = L2) 
         res = minimize(loss, w0.copy(), jac=True, method="L-BFGS-B", options=FIT_OPTIONS)
     w = res.x.reshape(k, d + 1)
     return StanceHead(current.labels, w[:, :d].copy(), w[:, d].copy(), t)
-
-
-def fit_temperature(logits: np.ndarray, y: np.ndarray, bounds: tuple[float, float] = TEMPERATURE_BOUNDS) -> float:
-    """The temperature minimising the log loss of softmax(logits / T) (bounded; deterministic)."""
-    from scipy.optimize import minimize_scalar
-
-    rows = np.arange(len(y))
-
-    def nll(log_t: float) -> float:
-        return -float(_log_softmax(logits / np.exp(log_t))[rows, y].sum())
-
-    res = minimize_scalar(nll, bounds=(np.log(bounds[0]), np.log(bounds[1])), method="bounded",
-                          options={"xatol": 1e-6, "maxiter": 200})
-    return float(np.exp(res.x))
 
 
 def rounded(head: StanceHead, digits: int = DIGITS) -> StanceHead:
@@ -333,10 +315,10 @@ def relearn_head(current: StanceHead, examples: Sequence[HeadExample], features:
         if progress:
             progress(f"fold {f + 1}/{len(parts)}")
     old_probs = current.probabilities(features)
-    new_cv = head_figures(_softmax(oof_logits / current.temperature), examples, labels)
+    new_cv = head_figures(softmax(oof_logits / current.temperature), examples, labels)
     temperature, how = current.temperature, "kept"
     if len(examples) >= TEMPERATURE_MIN_QUOTES:
-        temperature, how = fit_temperature(oof_logits, y), "refitted"
+        temperature, how = fit_temperature(oof_logits, y, TEMPERATURE_BOUNDS), "refitted"
     fitted = fit_head(features, y, current, l2)
     new = rounded(StanceHead(current.labels, fitted.weights, fitted.bias, temperature))
     old_figures = head_figures(old_probs, examples, labels)  # the current head learned nothing from them
@@ -344,10 +326,6 @@ def relearn_head(current: StanceHead, examples: Sequence[HeadExample], features:
                          old_cv=old_figures, new_cv=new_cv, old_all=old_figures,
                          new_all=head_figures(new.probabilities(features), examples, labels), temperature=how,
                          l2=l2)
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    return np.exp(_log_softmax(z))
 
 
 def write_head(data: dict, head: StanceHead) -> None:

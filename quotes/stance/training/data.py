@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from ...errors import QuotesError
+from ..calibration import expected_calibration_error, fit_temperature, softmax  # noqa: F401 - re-exported
 
 
 class TrainingError(QuotesError):
@@ -78,24 +79,6 @@ def article_folds(rows: Sequence[StanceRow], k: int = 5, seed: int = 0) -> np.nd
     return np.array([fold[r.doc_id] for r in rows])
 
 
-def softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def expected_calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 15) -> float:
-    """ECE over 15 equal-width bins of the top probability."""
-    conf, ok = probs.max(axis=1), probs.argmax(axis=1) == gold
-    edges = np.linspace(0, 1, bins + 1)
-    out = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        m = (conf > lo) & (conf <= hi)
-        if m.any():
-            out += m.mean() * abs(ok[m].mean() - conf[m].mean())
-    return float(out)
-
-
 def stance_metrics(rows: Sequence[StanceRow], probs: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
     """On gold spans: strict accuracy, accuracy counting the alternates, macro-F1 over the gold labels, ECE."""
     index = {label: k for k, label in enumerate(labels)}
@@ -116,26 +99,3 @@ def stance_metrics(rows: Sequence[StanceRow], probs: np.ndarray, labels: Sequenc
 def format_metrics(m: dict[str, float]) -> str:
     return (f"strict {m['strict']:.3f}  alternates {m['alternates']:.3f}  macro-F1 {m['macro_f1']:.3f}  "
             f"ECE {m['ece']:.3f}  (n={m['n']})")
-
-
-def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of `gold` under softmax(logits / T): golden-section
-    search on log T over [0.05, 20], 80 steps. Fit it on held-out logits, never on the training rows."""
-    logits = np.asarray(logits)  # float32 logits stay float32, as in the research fit that gave 1.475
-
-    def nll(t: float) -> float:
-        z = logits / t
-        z = z - z.max(axis=1, keepdims=True)
-        lp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        return float(-lp[np.arange(len(gold)), gold].mean())
-
-    lo, hi = np.log(0.05), np.log(20.0)
-    g = (np.sqrt(5) - 1) / 2
-    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
-    for _ in range(80):
-        if nll(np.exp(a)) < nll(np.exp(b)):
-            hi = b
-        else:
-            lo = a
-        a, b = hi - g * (hi - lo), lo + g * (hi - lo)
-    return float(np.exp((lo + hi) / 2))

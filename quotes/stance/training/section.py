@@ -19,7 +19,7 @@ SECTION_HEADER = (
     "# The learned stance model (quotes/stance/learned.py): the registry encoder with the fine-tuned top two\n"
     "# layers of the deltas file named here (by its hash), and a linear head over its mean-pooled features;\n"
     "# probabilities are softmax(logits / temperature). Written by `make stance-model` (the fine-tune, README\n"
-    "# \"Stance model\"); `quotes learn --only stance-head` refits the head from corrections.\n")
+    "# \"Stance\"); `quotes learn --only stance-head` refits the head from corrections.\n")
 _HEADER_LINE = re.compile(r"^# -- stance model\b.*$", re.M)
 _KEY_LINE = re.compile(r"^stance_model:", re.M)
 
