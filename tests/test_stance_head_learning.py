@@ -190,3 +190,33 @@ def test_the_same_corrections_give_the_same_file_and_the_second_run_encodes_noth
     assert "(encoder features: 0 encoded, 12 from the cache)" in stdout
     assert (setup["dir"] / "one.yaml").read_bytes() == (setup["dir"] / "two.yaml").read_bytes()
     assert len(list((setup["dir"] / "cache").glob("stance-features-*.npz"))) == 1
+
+
+def test_a_default_run_waits_for_enough_corrections_and_an_explicit_one_does_not(tmp_path: Path) -> None:
+    """A cross-validation over a handful of quotes decides by chance: the default run (and the live loop) leaves
+    the head alone below `stance_head_min_quotes` in `stance_head_min_documents`; `--only stance-head` asks now."""
+    from quotes.evaluation.evaluate import GoldQuote
+    from quotes.learning.corrections import CorrectedDoc
+
+    rules = load_rules(seed_rules_path())
+    docs = [CorrectedDoc(f"d{k}", text, [GoldQuote(f"d{k}", 0, len(text), text, stance=label)], "test")
+            for k, (label, text) in enumerate(TABLE)]
+
+    from types import SimpleNamespace
+
+    class Model:  # the features of a quote: its length and its first letter, enough for a fit
+        calls = 0
+        encoder = SimpleNamespace(backend_name="numpy", identity="stub")
+        spec = SimpleNamespace(input="quote+sentence", max_length=128)
+
+        def features(self, text, spans):
+            Model.calls += 1
+            return np.array([[e - s, ord(text[s]), 1.0] + [0.0] * 381 for s, e in spans])
+
+    result, note = stance_head.refit_from_corrections(rules, docs, model=Model(), cache_dir=tmp_path)
+    assert result is None and Model.calls == 0
+    assert "12 stance-labelled quotes in 12 documents" in note and "--only stance-head" in note
+    lowered = parse_rules({**rules.data, "thresholds": {**rules.data["thresholds"], "stance_head_min_quotes": 10,
+                                                         "stance_head_min_documents": 10}}, "lowered.yaml")
+    result, note = stance_head.refit_from_corrections(lowered, docs, k=2, model=Model(), cache_dir=tmp_path)
+    assert result is not None and Model.calls > 0

@@ -27,6 +27,7 @@ from ..rules import Rules
 from ..speakers.merge import SpeakerMerger
 from ..speakers.registry import Registry
 from .corrections import CorrectedDoc, as_gold
+from .stance_labels import StanceLabels
 
 BATCH = 4  # documents parsed together: as fast as 16 here, with a third less memory at the peak
 
@@ -58,6 +59,7 @@ class Workbench:
         self.docs = {d.doc_id: d for d in docs}
         self.nlp = load_parser(model)
         self._parses: dict[str, bytes] = {}
+        self._stance = StanceLabels()  # the learned model's labels, as extract gives them
         # small batches: spaCy's default (1000) parses a whole corpus of corrections at once
         for d, doc in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=BATCH)):
             self._parses[d.doc_id] = DocBin(docs=[doc], store_user_data=True).to_bytes()
@@ -72,6 +74,7 @@ class Workbench:
             analysis = analyse(doc, rules, registry, self.docs[doc_id].unit)
             for q in analysis.quotes:
                 q.doc_id = doc_id
+            self._stance.apply(rules, doc_id, self.docs[doc_id].text, analysis.quotes)
             yield doc_id, doc, analysis
 
     def _merger(self, rules: Rules, registry: Registry, doc_ids: list[str]

@@ -27,7 +27,7 @@ from ..records import Quote
 from ..rules import Rules, default_rules_path, load_rules
 from ..stance.learned import MODES as STANCE_MODES
 from ..stance.encoder.weights import locate_model
-from ..stance.learned import LearnedStance, deltas_path
+from ..stance.learned import LearnedStance, deltas_path, give_labels
 from ..stance.model_input import with_quote_marks
 from ..speakers.merge import SpeakerMerger
 from ..speakers.registry import Registry
@@ -244,8 +244,7 @@ def stance_model_directory(rules: Rules) -> Path:
 def relabel(model: LearnedStance, text: str, quotes: list[Quote]) -> None:
     """Give each quote the learned model's label, its calibrated probability and every label's probability;
     `stance_cues` keeps the cue model's cues, the words that carry a stance."""
-    for q, p in zip(quotes, model.predict(text, [with_quote_marks(text, q.start, q.end) for q in quotes])):
-        q.stance, q.stance_score, q.stance_probs = p.label, round(p.score, 3), p.probabilities
+    give_labels(quotes, model.predict(text, [with_quote_marks(text, q.start, q.end) for q in quotes]))
 
 
 def _joined(parts: list[Doc], index: ParagraphIndex) -> Doc:

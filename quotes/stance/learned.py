@@ -72,6 +72,13 @@ class LearnedStance:
         return predictions(self.head, self.features(text, spans))
 
 
+def give_labels(quotes: Sequence, found: Sequence[StancePrediction]) -> None:
+    """Each quote row's stance, stance_score (to 3 decimals, as every export writes it) and every label's
+    probability from its prediction, in place; stance_cues, the cue model's evidence, stays."""
+    for q, p in zip(quotes, found):
+        q.stance, q.stance_score, q.stance_probs = p.label, round(p.score, 3), p.probabilities
+
+
 def predictions(head: StanceHead, features: np.ndarray) -> list[StancePrediction]:
     """The label, its probability and every label's probability, per row of `features`."""
     probs = head.probabilities(features)

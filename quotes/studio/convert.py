@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import StudioError
-from ..records import Quote
+from ..records import Quote, stance_probs
 from .labelconfig import KIND, QUOTE, SAID_BY, SPANS, SPEAKER, SPEAKER_NAME, STANCE, TEXT, TYPE
 
 HUMAN = "annotator"  # stance_cues of a stance an annotator chose
@@ -104,7 +104,7 @@ def _machine(q: Quote) -> dict[str, Any]:
     """The columns the interface cannot show, kept so untouched rows come back unchanged."""
     return {"quote_id": q.quote_id, "cue": q.cue, "stance_score": q.stance_score, "stance_cues": q.stance_cues,
             "confidence": q.confidence, "rules_version": q.rules_version, "speaker_gender": q.speaker_gender,
-            "speaker_gender_evidence": q.speaker_gender_evidence}
+            "speaker_gender_evidence": q.speaker_gender_evidence, "stance_probs": dict(q.stance_probs)}
 
 
 # -- results back to rows ---------------------------------------------------
@@ -201,7 +201,8 @@ def rows_from_result(result: Sequence[Mapping[str, Any]], doc_id: str, text: str
             stance_score=float(m.get("stance_score") or 0.0), stance_cues=str(m.get("stance_cues") or ""),
             confidence=float(m.get("confidence") or 0.0), rules_version=str(m.get("rules_version") or rules_version),
             speaker_gender=str(m.get("speaker_gender") or "unknown"),
-            speaker_gender_evidence=str(m.get("speaker_gender_evidence") or "none")))
+            speaker_gender_evidence=str(m.get("speaker_gender_evidence") or "none"),
+            stance_probs=stance_probs(m.get("stance_probs"))))
     return sorted(rows, key=lambda q: (q.start, q.end))
 
 
@@ -226,8 +227,8 @@ def merge(human: Sequence[Quote], machine: Sequence[Quote], rules_version: str =
         row = replace(m, start=h.start, end=h.end, text=h.text, type=h.type, speaker=h.speaker, speaker_kind=h.speaker_kind,
                       speaker_mention=h.speaker_mention, mention_start=h.mention_start, mention_end=h.mention_end,
                       stance=h.stance)
-        if h.stance != m.stance:
-            row = replace(row, stance_score=1.0, stance_cues=HUMAN)
+        if h.stance != m.stance:  # the label is a person's now: no model's probabilities
+            row = replace(row, stance_score=1.0, stance_cues=HUMAN, stance_probs={})
         if (h.speaker, h.speaker_kind, h.mention_start, h.mention_end) != (m.speaker, m.speaker_kind, m.mention_start,
                                                                            m.mention_end):
             row = replace(row, confidence=1.0)

@@ -169,7 +169,7 @@ def test_an_added_and_a_deleted_quote() -> None:
     assert out[0] == {"doc_id": "d1", "quote_id": "new1", "start": start, "end": end, "text": TEXT[start:end],
                       "type": "direct", "speaker": "Jo Park", "speaker_kind": "", "speaker_mention": "", "mention_start": None,
                       "mention_end": None, "cue": "", "stance": "neutral", "stance_score": 1.0,
-                      "stance_cues": "annotator", "confidence": 1.0, "rules_version": "7",
+                      "stance_cues": "annotator", "stance_probs": {}, "confidence": 1.0, "rules_version": "7",
                       "speaker_gender": "unknown", "speaker_gender_evidence": "none"}  # nobody said the person's
     assert out[1:] == machine[:2]
 

@@ -217,8 +217,9 @@ def test_corrections_come_back_as_exactly_those_four_changes(studio_env: LocalSe
     assert after["speaker"] == new_speaker and after["speaker_mention"] == before["speaker_mention"]
     assert (after["speaker_gender"], after["speaker_gender_evidence"]) == ("unknown", "none")
     before, after = machine[changed_stance], corrected[changed_stance]
-    assert {c for c in COLUMNS if before[c] != after[c]} <= {"stance", "stance_score", "stance_cues"}
-    assert after["stance"] == new_stance and after["stance_cues"] == "annotator"
+    assert {c for c in COLUMNS if before[c] != after[c]} <= {"stance", "stance_score", "stance_cues", "stance_probs"}
+    # a person's label: no model's probabilities
+    assert after["stance"] == new_stance and after["stance_cues"] == "annotator" and after["stance_probs"] == ""
     row = corrected[added]
     assert (row["text"], row["type"], row["speaker"], row["speaker_mention"], row["stance"]) == \
         ("crossed the line", "partial", "Scott Kelly", "one retired astronaut", "critical")
