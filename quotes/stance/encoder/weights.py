@@ -101,6 +101,15 @@ def package_directory() -> Path:
     return Path(spec.origin).parent / MODEL_SUBDIR
 
 
+def installed() -> bool:
+    """Whether the pinned package is installed (its files are checked when the model loads)."""
+    try:
+        package_directory()
+    except EncoderMissing:
+        return False
+    return True
+
+
 def locate_model(verify: str = "full", directory: str | os.PathLike | None = None) -> ModelFiles:
     """Find the model's files and check them: `directory` if given, else $QUOTES_ENCODER_DIR, else the package.
 
