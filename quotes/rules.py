@@ -135,6 +135,15 @@ class Rules:
     def threshold(self, name: str, default: float) -> float:
         return float((self.data.get("thresholds") or {}).get(name, default))
 
+    def stance_model_directory(self) -> Path:
+        """Where the stance model's deltas file lies: beside this rules file, else with the packaged rules (the
+        file is named and checked by its hash, so a copied rules file still finds the shipped one)."""
+        spec = self.stance_model
+        beside = Path(self.source).parent
+        if spec is not None and spec.deltas_file and (beside / spec.deltas_file).is_file():
+            return beside
+        return default_rules_path().parent
+
     def copy(self) -> "Rules":
         return parse_rules(copy.deepcopy(self.data), self.source)
 

@@ -159,7 +159,6 @@ def _learn(s: dict, out: str, capsys) -> str:
 
 
 def test_a_head_learned_from_a_dozen_quotes_is_written_read_back_and_predicts_them(setup: dict, capsys) -> None:
-    from quotes.pipeline.annotator import stance_model_directory
     from quotes.stance.learned import LearnedStance
 
     stdout = _learn(setup, "new.yaml", capsys)
@@ -175,7 +174,7 @@ def test_a_head_learned_from_a_dozen_quotes_is_written_read_back_and_predicts_th
     assert new.data["provenance"][-1]["stance_head"]["quotes"] == 12
     rest = {k: v for k, v in new.data.items() if k not in ("stance_model", "version", "provenance")}
     assert rest == {k: v for k, v in old.data.items() if k not in ("stance_model", "version", "provenance")}
-    model = LearnedStance(new.stance_model, stance_model_directory(new))
+    model = LearnedStance(new.stance_model, new.stance_model_directory())
     for text, start, end, label in setup["quotes"]:
         assert model.predict(text, [(start, end)])[0].label == label
 

@@ -71,7 +71,9 @@ def relearn(rules: Rules, bench: Workbench | None, folds: int = 5, parts: tuple[
         old_cv, new_cv = cross_validate(rules, bench, folds, annotated)
     head, notes = None, []
     if HEAD in parts:
-        head, note = refit_from_corrections(rules, docs, folds, required=head_required)
+        # the workbench's encoder, when it has loaded one: the same model, not a second copy in memory
+        model = bench.stance_model(rules) if bench is not None else None
+        head, note = refit_from_corrections(rules, docs, folds, required=head_required, model=model)
         notes += [note] if note else []
         if head is not None and not head.unchanged:
             data = copy.deepcopy(learned.data)

@@ -372,10 +372,9 @@ def refit_from_corrections(rules: Any, docs: Sequence[CorrectedDoc], k: int = 5,
                       f"the default run waits for {min_quotes} in {min_docs}: `--only stance-head` refits now)")
     try:
         if model is None:
-            from ..pipeline.annotator import stance_model_directory
             from ..stance.learned import LearnedStance
 
-            model = LearnedStance(rules.stance_model, stance_model_directory(rules))
+            model = LearnedStance(rules.stance_model, rules.stance_model_directory())
         cache = FeatureCache(Path(cache_dir) if cache_dir else features_dir(), encoder_key(model))
     except EncoderMissing as exc:
         if required:

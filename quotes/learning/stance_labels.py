@@ -24,14 +24,16 @@ class StanceLabels:
         self._models: dict[tuple, LearnedStance | None] = {}
         self._features: dict[tuple, np.ndarray] = {}
 
+    def model(self, rules: Rules) -> LearnedStance | None:
+        """The rules' learned model, loaded once per encoder and kept (None: no model, or no encoder package)."""
+        return self._model(rules)[1] if rules.stance_model is not None else None
+
     def _model(self, rules: Rules) -> tuple[tuple, LearnedStance | None]:
         spec = rules.stance_model
         key = (spec.deltas_sha256, spec.input, spec.max_length)
         if key not in self._models:
-            from ..pipeline.annotator import stance_model_directory
-
             try:
-                self._models[key] = LearnedStance(spec, stance_model_directory(rules))
+                self._models[key] = LearnedStance(spec, rules.stance_model_directory())
             except EncoderMissing:
                 self._models[key] = None  # the cue model's labels stay, as without the model
         return key, self._models[key]

@@ -64,6 +64,11 @@ class Workbench:
         for d, doc in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=BATCH)):
             self._parses[d.doc_id] = DocBin(docs=[doc], store_user_data=True).to_bytes()
 
+    def stance_model(self, rules: Rules):
+        """The rules' learned stance model as this workbench labels with it (loaded once, shared with the head's
+        refit); None without one."""
+        return self._stance.model(rules)
+
     def parsed(self, doc_id: str) -> Doc:
         """The document's parse, rebuilt from its bytes (a new Doc each time)."""
         return next(DocBin().from_bytes(self._parses[doc_id]).get_docs(self.nlp.vocab))

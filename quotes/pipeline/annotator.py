@@ -24,9 +24,9 @@ from spacy.tokens import Doc
 
 from ..errors import InputError, QuotesError
 from ..records import Quote
-from ..rules import Rules, default_rules_path, load_rules
-from ..stance.learned import MODES as STANCE_MODES
+from ..rules import Rules, load_rules
 from ..stance.encoder.weights import locate_model
+from ..stance.learned import MODES as STANCE_MODES
 from ..stance.learned import LearnedStance, deltas_path, give_labels
 from ..stance.model_input import with_quote_marks
 from ..speakers.merge import SpeakerMerger
@@ -100,7 +100,7 @@ class Annotator:
         """The learned stance model, loaded on first use (None with `stance="rules"`); an absent or damaged
         encoder package is an `EncoderMissing` whose one line names the install command."""
         if self._stance_model is None and self.stance == "model":
-            self._stance_model = LearnedStance(self.rules.stance_model, stance_model_directory(self.rules))
+            self._stance_model = LearnedStance(self.rules.stance_model, self.rules.stance_model_directory())
         return self._stance_model
 
     def check_stance(self) -> None:
@@ -108,7 +108,7 @@ class Annotator:
         another version, or the deltas file is missing), without loading it: workers load their own."""
         if self.stance == "model" and self._stance_model is None:
             locate_model("none")
-            deltas_path(self.rules.stance_model, stance_model_directory(self.rules))
+            deltas_path(self.rules.stance_model, self.rules.stance_model_directory())
 
     @property
     def nlp(self) -> Language:
@@ -229,16 +229,6 @@ class Annotator:
                     keep.add(name)
             self._cheap_disabled = [name for name in self.nlp.pipe_names if name not in keep]
         return self._cheap_disabled
-
-
-def stance_model_directory(rules: Rules) -> Path:
-    """Where the rules' stance deltas file lies: beside the rules file, else with the packaged rules (the file
-    is named and checked by its hash, so a copied rules file still finds the shipped one)."""
-    spec = rules.stance_model
-    beside = Path(rules.source).parent
-    if spec is not None and spec.deltas_file and (beside / spec.deltas_file).is_file():
-        return beside
-    return default_rules_path().parent
 
 
 def relabel(model: LearnedStance, text: str, quotes: list[Quote]) -> None:

@@ -47,13 +47,13 @@ def _deltas(given: str | None) -> str | None:
     """The delta file to bake in: the given one, none, or the packaged rules' (checked against its hash)."""
     if given is not None:
         return None if given == "none" else given
-    from ...rules import default_rules_path, load_rules
+    from ...rules import load_rules
     from ..learned import deltas_path
 
-    spec = load_rules().stance_model
-    if spec is None:
+    rules = load_rules()
+    if rules.stance_model is None:
         return None
-    path = deltas_path(spec, default_rules_path().parent)
+    path = deltas_path(rules.stance_model, rules.stance_model_directory())
     return str(path) if path is not None else None
 
 
