@@ -37,7 +37,6 @@ import numpy as np
 
 from ..stance.calibration import fit_temperature, log_softmax, softmax
 from ..stance.metrics import stance_report
-from ..stance.model_input import with_quote_marks
 from ..stance.model_schema import StanceHead
 from .corrections import CorrectedDoc
 from .crossval import folds as document_folds
@@ -90,9 +89,7 @@ def head_examples(docs: Iterable[CorrectedDoc], labels: Sequence[str]) -> list[H
             if key in seen:
                 continue
             seen.add(key)
-            # the span as annotation hands it to the model (`Annotator` keeps the marks around a quote)
-            start, end = with_quote_marks(doc.text, q.start, q.end)
-            out.append(HeadExample(doc.doc_id, start, end, q.stance,
+            out.append(HeadExample(doc.doc_id, q.start, q.end, q.stance,
                                    tuple(a for a in q.stance_alternates if a in known and a != q.stance)))
     return out
 

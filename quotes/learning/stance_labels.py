@@ -14,7 +14,6 @@ from ..records import Quote
 from ..rules import Rules
 from ..stance.encoder.weights import EncoderMissing
 from ..stance.learned import LearnedStance, give_labels, predictions
-from ..stance.model_input import with_quote_marks
 
 
 class StanceLabels:
@@ -45,7 +44,7 @@ class StanceLabels:
         key, model = self._model(rules)
         if model is None:
             return
-        spans = [with_quote_marks(text, q.start, q.end) for q in quotes]
+        spans = [(q.start, q.end) for q in quotes]
         todo = [s for s in dict.fromkeys(spans) if (key, doc_id, s) not in self._features]
         if todo:
             for span, row in zip(todo, model.features(text, todo)):

@@ -28,7 +28,6 @@ from ..rules import Rules, load_rules
 from ..stance.encoder.weights import locate_model
 from ..stance.learned import MODES as STANCE_MODES
 from ..stance.learned import LearnedStance, deltas_path, give_labels
-from ..stance.model_input import with_quote_marks
 from ..speakers.merge import SpeakerMerger
 from ..speakers.registry import Registry
 from ..tables.corpus import Document, Item, Skipped
@@ -234,7 +233,7 @@ class Annotator:
 def relabel(model: LearnedStance, text: str, quotes: list[Quote]) -> None:
     """Give each quote the learned model's label, its calibrated probability and every label's probability;
     `stance_cues` keeps the cue model's cues, the words that carry a stance."""
-    give_labels(quotes, model.predict(text, [with_quote_marks(text, q.start, q.end) for q in quotes]))
+    give_labels(quotes, model.predict(text, [(q.start, q.end) for q in quotes]))
 
 
 def _joined(parts: list[Doc], index: ParagraphIndex) -> Doc:

@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from .encoder.weights import EncoderMissing, sha256_file
-from .model_input import model_inputs
+from .model_input import model_inputs, with_quote_marks
 from .model_schema import StanceHead, StanceModelSpec
 
 MODES = ("model", "rules")  # --stance: the learned model (default) or the cue model alone
@@ -62,8 +62,10 @@ class LearnedStance:
         return self.head.labels
 
     def features(self, text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-        """(n, 384) mean-pooled features of each quote span of `text` (what the head reads)."""
-        enc = model_inputs(self.encoder.tokenizer, text, list(spans), self.spec.max_length)
+        """(n, 384) mean-pooled features of each quote span of `text` (what the head reads). A span inside its
+        quote marks, as the annotator and Label Studio give it, is read with its marks, as the model learned."""
+        spans = [with_quote_marks(text, s, e) for s, e in spans]
+        enc = model_inputs(self.encoder.tokenizer, text, spans, self.spec.max_length)
         return self.encoder.encode_ids(enc)
 
     def predict(self, text: str, spans: Sequence[tuple[int, int]]) -> list[StancePrediction]:
